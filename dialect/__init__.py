@@ -1,0 +1,1 @@
+"""SQLAlchemy dialect for pinsql (installed as pinsql.dialect)."""

@@ -1,0 +1,1 @@
+"""The data model: one YAML file per table. Loaded by pinsql.catalog."""
