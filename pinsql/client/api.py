@@ -1,0 +1,418 @@
+"""The HTTP client every scan goes through: auth, rate limits, retries, paging, counters.
+
+One ``requests.Session`` per client, with a connection pool at least as large
+as MaxConcurrency. Safe to share between threads.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from typing import Any, TypeVar
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from pinsql.auth.flows import Browser
+from pinsql.auth.provider import TokenProvider
+from pinsql.auth.redact import scrub
+from pinsql.client.counters import Counters
+from pinsql.client.errors import (
+    ErrorBody,
+    error_for,
+    parse_error_body,
+    rate_limit_error,
+    reset_hint,
+    retry_after_text,
+)
+from pinsql.client.logs import configure_logging
+from pinsql.client.ratelimit import RateLimiter
+from pinsql.exceptions import (
+    ApiError,
+    Error,
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+)
+from pinsql.properties import ConnectionProperties
+
+logger = logging.getLogger("pinsql.client")
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Consecutive empty pages that still carry a bookmark before paging is declared stuck.
+MAX_EMPTY_PAGES = 20
+
+_TRANSIENT_EXCEPTIONS = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
+
+
+#: Per worker thread: the cancel events of the parallel_map calls it works for.
+_worker = threading.local()
+
+
+class _Cancelled(OperationalError):
+    """A worker's request after a sibling failed (never the error a caller sees from parallel_map)."""
+
+
+class _Retry(Exception):
+    """Internal: the attempt failed in a way worth retrying after a backoff."""
+
+    def __init__(self, reason: str, final: Exception) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.final = final
+
+
+class ApiClient:
+    """Pinterest API v5 client. ``path`` arguments are relative to BaseURL (``/ad_accounts``)."""
+
+    def __init__(
+        self,
+        props: ConnectionProperties,
+        *,
+        session: requests.Session | None = None,
+        token_provider: TokenProvider | None = None,
+        browser: Browser | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        random_fraction: Callable[[], float] = random.random,
+    ) -> None:
+        configure_logging(props)
+        self.props = props
+        self.session = session or requests.Session()
+        pool = max(10, props.max_concurrency * 2)
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool, max_retries=0)
+        self.session.mount("https://", adapter)
+        self.session.mount("http://", adapter)
+        self.session.headers["User-Agent"] = _user_agent()
+        self.session.headers["Accept"] = "application/json"
+        self.auth = token_provider or TokenProvider(props, http=self.session, browser=browser)
+        self.counters = Counters()
+        self.limiter = RateLimiter(props.rate_limits, sleep=sleep)
+        self._sleep = sleep
+        self._random = random_fraction
+        self._in_flight = threading.BoundedSemaphore(props.max_concurrency)
+        self._ad_account_lock = threading.Lock()
+        self._ad_account_id: str | None = props.ad_account_id
+        self._closed = False
+
+    def __repr__(self) -> str:
+        return f"ApiClient(base_url={self.props.base_url!r}, closed={self._closed})"
+
+    # -- public interface --------------------------------------------------------
+    def get(self, path: str, params: Mapping[str, Any] | None = None, *, category: str | None) -> Any:
+        """One GET; the decoded JSON body."""
+        return self.request("GET", path, params=params, category=category)
+
+    def paginate(
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        category: str | None,
+        page_size: int | None = None,
+        max_rows: int | None = None,
+    ) -> Iterator[list[dict]]:
+        """Yield the ``items`` of each page, following ``bookmark`` until it is null or ``max_rows`` were yielded."""
+        size = max(1, min(page_size or self.props.page_size, self.props.page_size))
+        remaining = max_rows
+        bookmark: str | None = None
+        seen: set[str] = set()
+        empty_run = 0
+        while remaining is None or remaining > 0:
+            query = dict(params or {})
+            query["page_size"] = size if remaining is None else min(size, remaining)
+            if bookmark is not None:
+                query["bookmark"] = bookmark
+            body = self.get(path, query, category=category)
+            items, next_bookmark = self._page_parts(path, body)
+            if remaining is not None:
+                items = items[:remaining]
+                remaining -= len(items)
+            self.counters.add("pages")
+            self.counters.add("rows", len(items))
+            if items:
+                yield items
+            if not next_bookmark:
+                return
+            if next_bookmark in seen or next_bookmark == bookmark:
+                self._fail(OperationalError(
+                    f"GET {path}: the API returned the same bookmark twice, so paging would never end; "
+                    "stopped instead of returning partial results. Try again later."))
+            seen.add(next_bookmark)
+            empty_run = 0 if items else empty_run + 1
+            if empty_run >= MAX_EMPTY_PAGES:
+                self._fail(OperationalError(
+                    f"GET {path}: {empty_run} empty pages in a row still carried a bookmark; stopped to avoid an "
+                    "endless loop (no partial result returned)."))
+            bookmark = next_bookmark
+
+    def parallel_map(self, fn: Callable[[T], R], iterable: Iterable[T]) -> list[R]:
+        """``[fn(x) for x in iterable]`` on up to MaxConcurrency threads; the first error cancels the rest."""
+        items = list(iterable)
+        workers = min(self.props.max_concurrency, len(items))
+        if workers <= 1:
+            return [fn(item) for item in items]
+        cancel = threading.Event()
+        # Workers inherit the caller's cancel events too, so nested maps stop with their parent.
+        chain = (*getattr(_worker, "cancel_events", ()), cancel)
+
+        def run(item: T) -> R:
+            _worker.cancel_events = chain
+            try:
+                return fn(item)
+            finally:
+                _worker.cancel_events = ()
+
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pinsql-worker") as pool:
+            futures = [pool.submit(run, item) for item in items]
+            done, pending = wait(futures, return_when=FIRST_EXCEPTION)
+            failed = [f for f in done if f.exception() is not None and not isinstance(f.exception(), _Cancelled)]
+            if failed:
+                cancel.set()  # running workers stop at their next request
+                for f in pending:
+                    f.cancel()
+                raise failed[0].exception()  # type: ignore[misc]
+            return [f.result() for f in futures]
+
+    def default_ad_account_id(self) -> str:
+        """AdAccountId, else the first ad account the token sees (looked up once, on first use)."""
+        if self._ad_account_id:
+            return self._ad_account_id
+        with self._ad_account_lock:
+            if self._ad_account_id:
+                return self._ad_account_id
+            body = self.get("/ad_accounts", {"page_size": 1}, category="ads_read")
+            items, _ = self._page_parts("/ad_accounts", body)
+            if not items or not items[0].get("id"):
+                self._fail(ProgrammingError(
+                    "The signed-in Pinterest user has no ad account this token can see, and AdAccountId is not "
+                    "set. Set AdAccountId, or ask the account owner for a Business Access role "
+                    "(and make sure the token has the ads:read scope)."))
+            self._ad_account_id = str(items[0]["id"])
+            logger.info("Using ad account %s (first of GET /ad_accounts)", self._ad_account_id)
+            return self._ad_account_id
+
+    def close(self) -> None:
+        """Release the connection pool. Idempotent."""
+        if not self._closed:
+            self._closed = True
+            self.session.close()
+
+    def __enter__(self) -> ApiClient:  # noqa: PYI034
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- one request with the retry policy ---------------------------------------
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        data: Any = None,
+        json: Any = None,
+        category: str | None,
+    ) -> Any:
+        """Send one API request (with retries, refresh, rate limiting); the decoded JSON body or None."""
+        if self._closed:
+            raise InterfaceError("This connection is closed; open a new one.")
+        try:
+            return self._request_with_retries(method, path, params, data, json, category)
+        except _Cancelled:
+            raise
+        except Error:
+            self.counters.add("errors")
+            raise
+
+    def _request_with_retries(self, method: str, path: str, params: Mapping[str, Any] | None, data: Any,
+                              json_body: Any, category: str | None) -> Any:
+        url = self._url(path)
+        query = _encode_params(params)
+        props = self.props
+        attempt = 0
+        refreshed = False
+        while True:
+            if any(event.is_set() for event in getattr(_worker, "cancel_events", ())):
+                raise _Cancelled(f"{method} {path} cancelled: another part of the same query failed.")
+            self.counters.add_wait(self.limiter.acquire(category))
+            token = self.auth.access_token()
+            try:
+                return self._attempt(method, path, url, query, data, json_body, category, token)
+            except _Retry as retry:
+                failure = retry
+            if failure.reason == "token_rejected":
+                if refreshed or not self.auth.can_refresh:
+                    raise failure.final
+                refreshed = True
+                self.auth.refresh_after_rejection(token)
+                self.counters.add("token_refreshes")
+                self.counters.add("retries")
+                continue
+            if attempt >= props.max_retries:
+                logger.warning("%s %s: giving up after %d retries (%s)", method, path, attempt, failure.reason)
+                raise failure.final
+            delay = self._retry_delay(failure, attempt)
+            attempt += 1
+            self.counters.add("retries")
+            logger.info("%s %s: %s; retry %d/%d in %.3fs", method, path, failure.reason, attempt,
+                        props.max_retries, delay)
+            if delay > 0:
+                self._sleep(delay)
+
+    def _retry_delay(self, retry: _Retry, attempt: int) -> float:
+        if isinstance(retry, _Pause):
+            return 0.0  # the limiter pause makes the next acquire() wait
+        if isinstance(retry, _Wait):
+            self.counters.add_wait(retry.seconds)
+            return retry.seconds
+        # Exponential backoff with full jitter.
+        ceiling = min(self.props.retry_max_delay, self.props.retry_base_delay * (2 ** attempt))
+        return self._random() * ceiling
+
+    def _attempt(self, method: str, path: str, url: str, query: list[tuple[str, str]] | None,
+                 data: Any, json_body: Any, category: str | None, token: str) -> Any:
+        props = self.props
+        started = time.monotonic()
+        self.counters.add_call(category)
+        with self._in_flight:
+            try:
+                resp = self.session.request(
+                    method, url, params=query, data=data, json=json_body, timeout=props.timeout,
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+            except _TRANSIENT_EXCEPTIONS as exc:
+                kind = type(exc).__name__
+                logger.info("%s %s: %s after %.3fs", method, path, kind, time.monotonic() - started)
+                raise _Retry(kind, OperationalError(
+                    f"{method} {path} failed: {kind} talking to {props.base_url} "
+                    f"(Timeout={props.timeout:g}s); the network or the API is unavailable.")) from None
+            except requests.RequestException as exc:
+                raise OperationalError(f"{method} {path} failed: {type(exc).__name__}.") from None
+        elapsed = time.monotonic() - started
+        status = resp.status_code
+        request_id = resp.headers.get("x-pinterest-rid")
+        logger.debug("%s %s -> %s in %.3fs%s", method, path, status, elapsed,
+                     f" rid={request_id}" if request_id else "")
+        try:
+            payload = json.loads(resp.content) if resp.content else None
+            decoded = True
+        except ValueError:
+            payload, decoded = None, False
+        if 200 <= status < 300:
+            if not decoded:
+                raise _Retry("undecodable body", OperationalError(
+                    f"{method} {path}: the API's answer was not valid JSON (truncated?) even after retries."))
+            return payload
+        body = parse_error_body(payload)
+        if status == 401 and body.code in (None, 2):
+            raise _Retry("token_rejected", error_for(method, path, status, body, request_id))
+        if status == 429:
+            self.counters.add("throttled")
+            raise self._rate_limited(method, path, status, body, request_id, category, resp.headers)
+        if status >= 500 or body.code == 12:
+            raise _Retry(f"HTTP {status}" + (f" code {body.code}" if body.code is not None else ""),
+                         ApiError(scrub(f"{method} {path} failed: HTTP {status}"
+                                        f"{', Pinterest code ' + str(body.code) if body.code is not None else ''}"
+                                        f"{': ' + body.message if body.message else ''} — still failing after "
+                                        f"{props.max_retries} retries"
+                                        f"{' [x-pinterest-rid ' + request_id + ']' if request_id else ''}."),
+                                  status=status, code=body.code, api_message=body.message or None,
+                                  request_id=request_id, endpoint=path))
+        if status == 400:
+            seconds = retry_after_text(body)
+            if seconds is not None and seconds > props.rate_limit_max_wait:
+                raise rate_limit_error(method, path, status, body, request_id, category, seconds,
+                                       f"longer than RateLimitMaxWait={props.rate_limit_max_wait:g}s")
+            if seconds is not None:
+                raise _Wait(seconds, rate_limit_error(method, path, status, body, request_id, category, seconds,
+                                                      f"still asked to wait after {props.max_retries} retries"))
+        token_scope = self.auth.token.scope if self.auth.token else None
+        raise error_for(method, path, status, body, request_id, scopes=token_scope)
+
+    def _rate_limited(self, method: str, path: str, status: int, body: ErrorBody, request_id: str | None,
+                      category: str | None, headers: Mapping[str, str]) -> Exception:
+        props = self.props
+        if body.is_spam_block:
+            return rate_limit_error(method, path, status, body, request_id, category, None, "not retried")
+        reset = reset_hint(headers)
+        if reset is not None and reset > props.rate_limit_max_wait:
+            return rate_limit_error(method, path, status, body, request_id, category, reset,
+                                    f"longer than RateLimitMaxWait={props.rate_limit_max_wait:g}s, so pinsql "
+                                    "does not wait (the daily quota of Trial access?)")
+        pause = props.rate_limit_default_wait if reset is None else reset
+        self.limiter.pause(category, pause)
+        logger.info("%s %s: HTTP 429 (code %s); pausing %s calls for %.3fs", method, path, body.code,
+                    category or "all", pause)
+        return _Pause(f"HTTP 429 rate limited ({category or 'overall'})", rate_limit_error(
+            method, path, status, body, request_id, category, reset,
+            f"still limited after {props.max_retries} retries"))
+
+    # -- helpers -------------------------------------------------------------------
+    def _url(self, path: str) -> str:
+        base = self.props.base_url
+        if path.startswith(("http://", "https://")):
+            if not path.startswith(base + "/"):
+                raise InterfaceError(f"Refusing to send the API token to {path!r}: it is outside BaseURL {base}.")
+            return path
+        if not path.startswith("/"):
+            path = "/" + path
+        return base + path
+
+    @staticmethod
+    def _page_parts(path: str, body: Any) -> tuple[list[dict], str | None]:
+        if not isinstance(body, Mapping) or not isinstance(body.get("items"), list):
+            raise OperationalError(f"GET {path}: expected a page {{'items': [...], 'bookmark': ...}} from the API, "
+                                   f"got {type(body).__name__}.")
+        bookmark = body.get("bookmark")
+        return body["items"], (str(bookmark) if bookmark else None)
+
+    def _fail(self, exc: Error) -> None:
+        self.counters.add("errors")
+        raise exc
+
+
+class _Pause(_Retry):
+    """Retry after a category-wide 429 pause (the limiter does the waiting)."""
+
+
+class _Wait(_Retry):
+    """Retry after a server-requested wait ("Retry after N seconds")."""
+
+    def __init__(self, seconds: float, final: Exception) -> None:
+        super().__init__(f"server asked to retry after {seconds:g}s", final)
+        self.seconds = seconds
+
+
+def _user_agent() -> str:
+    try:
+        return f"pinsql/{importlib.metadata.version('pinsql')}"
+    except importlib.metadata.PackageNotFoundError:
+        return "pinsql"
+
+
+def _encode_params(params: Mapping[str, Any] | None) -> list[tuple[str, str]] | None:
+    """Query pairs: lists become repeated keys, booleans true/false, None values are dropped."""
+    if not params:
+        return None
+    pairs: list[tuple[str, str]] = []
+    for key, value in params.items():
+        values = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
+        for v in values:
+            if v is None:
+                continue
+            pairs.append((key, "true" if v is True else "false" if v is False else str(v)))
+    return pairs

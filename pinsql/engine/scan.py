@@ -1,0 +1,272 @@
+"""Running scans: planned :class:`~pinsql.engine.planner.Scan` objects → API calls → Arrow tables.
+
+Scans run in stages: every scan whose inputs are known (its semi-join sources
+have run) turns into concrete requests, and all requests of a stage go through
+``client.parallel_map`` together. Fan-out over a parent table reads the parent
+list first (memoised per connection for a short time, see :class:`ParentMemo`).
+A failed request fails the statement: results are never silently partial.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+from urllib.parse import quote
+
+import pyarrow as pa
+
+from pinsql.catalog import Catalog, Column
+from pinsql.engine import shapes
+from pinsql.engine.convert import empty_table, rows_to_table
+from pinsql.engine.planner import Binding, RefInfo, Scan, choose_access
+from pinsql.engine.predicates import Constraint
+from pinsql.engine.references import TableRef
+from pinsql.exceptions import ApiProgrammingError, InternalError
+
+log = logging.getLogger("pinsql.engine.scan")
+
+#: Seconds a parent list (ad accounts, boards, campaigns for fan-out) stays memoised.
+PARENT_TTL_SECONDS = 60.0
+
+
+class ParentMemo:
+    """Parent key lists per connection: (table, column, context) → values, for a short time."""
+
+    def __init__(self, ttl: float = PARENT_TTL_SECONDS) -> None:
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._data: dict[tuple, tuple[float, list]] = {}
+
+    def get(self, key: tuple) -> list | None:
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is None or time.monotonic() - hit[0] > self.ttl:
+                return None
+            return hit[1]
+
+    def put(self, key: tuple, values: list) -> None:
+        with self._lock:
+            self._data[key] = (time.monotonic(), values)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+@dataclass
+class Request:
+    scan: Scan
+    path: str
+    params: dict[str, Any]
+    #: request parameter values for from_param columns
+    info: dict[str, Any]
+    window_start: str | None = None
+    page_size: int | None = None
+    max_rows: int | None = None
+
+
+@dataclass
+class ScanRunner:
+    client: Any
+    catalog: Catalog
+    memo: ParentMemo
+    #: (key column of the source scan, the source scan, its Arrow table) → distinct key values
+    keys: Callable[[str, Scan, pa.Table], list]
+    results: dict[str, pa.Table] = field(default_factory=dict)
+
+    # -- public -------------------------------------------------------------
+
+    def run(self, scans: list[Scan]) -> dict[str, pa.Table]:
+        done: dict[str, pa.Table] = {}
+        by_id = {s.ref.id: s for s in scans}
+        pending = list(scans)
+        while pending:
+            ready = [s for s in pending if all(d in done for d in s.depends_on)]
+            if not ready:
+                raise InternalError("the scans depend on each other in a cycle")
+            pending = [s for s in pending if s not in ready]
+            requests: list[Request] = []
+            for s in ready:
+                if s.empty:
+                    continue
+                requests.extend(self.requests(s, {d: (by_id[d], done[d]) for d in s.depends_on}))
+            fetched = self._fetch_all(requests)
+            grouped: dict[str, tuple[list, list]] = {s.ref.id: ([], []) for s in ready}
+            for req, rows in fetched:
+                rows_acc, info_acc = grouped[req.scan.ref.id]
+                rows_acc.extend(rows)
+                info_acc.extend([req.info] * len(rows))
+            for s in ready:
+                rows, infos = grouped[s.ref.id]
+                cols = [s.table.column(c) for c in s.columns]
+                done[s.ref.id] = rows_to_table(s.table, cols, rows, infos) if rows else empty_table(cols)
+        return done
+
+    def _fetch_all(self, requests: list[Request]) -> list[tuple[Request, list]]:
+        """Run requests in parallel; a LIMITed fan-out stops starting requests once it has enough rows."""
+        free = [r for r in requests if r.scan.limit is None]
+        limited: dict[str, list[Request]] = {}
+        for r in requests:
+            if r.scan.limit is not None:
+                limited.setdefault(r.scan.ref.id, []).append(r)
+        for key in [k for k, v in limited.items() if len(v) == 1]:
+            free.extend(limited.pop(key))  # a single request already stops paging at the limit
+        out = list(zip(free, self.client.parallel_map(self._fetch, free))) if free else []
+        batch = max(1, int(getattr(getattr(self.client, "props", None), "max_concurrency", 4) or 4))
+        for reqs in limited.values():
+            need = reqs[0].scan.limit or 0
+            got = 0
+            for i in range(0, len(reqs), batch):
+                chunk = reqs[i : i + batch]
+                results = self.client.parallel_map(self._fetch, chunk)
+                out.extend(zip(chunk, results))
+                got += sum(len(r) for r in results)
+                if got >= need:
+                    break
+        return out
+
+    # -- requests -----------------------------------------------------------
+
+    def _binding_values(self, b: Binding, context: dict[str, Any], deps: dict[str, tuple[Scan, pa.Table]]) -> list:
+        if b.kind == "values":
+            return list(b.values)
+        if b.kind == "default":
+            return list(b.values)
+        if b.kind == "connection":
+            return [self.client.default_ad_account_id()]
+        if b.kind == "parent":
+            table, column = b.parent
+            return self.parent_values(table, column, context)
+        if b.kind == "semijoin":
+            src_scan, src_table = deps[b.source.other]
+            return self.keys(b.source.other_column, src_scan, src_table)
+        raise InternalError(f"binding kind {b.kind} has no values")
+
+    def requests(self, scan: Scan, deps: dict[str, tuple[Scan, pa.Table]]) -> list[Request]:
+        e = scan.endpoint
+        path_bindings = [b for b in scan.bindings if b.filter.path_param]
+        query_bindings = [b for b in scan.bindings if not b.filter.path_param and b.kind != "range"]
+        range_bindings = [b for b in scan.bindings if b.kind == "range"]
+        path_lists = []
+        for b in path_bindings:
+            vals = self._binding_values(b, {}, deps)
+            path_lists.append([(b, v) for v in dict.fromkeys(vals)])
+        out: list[Request] = []
+        for combo in itertools.product(*path_lists):
+            context = {b.filter.column: v for b, v in combo}
+            path = e.path
+            info: dict[str, Any] = {}
+            for b, v in combo:
+                path = path.replace("{" + b.filter.path_param + "}", quote(str(v), safe=""))
+                info[b.filter.path_param] = v
+            chunk_lists = []
+            for b in query_bindings:
+                vals = list(dict.fromkeys(self._binding_values(b, context, deps)))
+                if not vals:
+                    chunk_lists = None
+                    break
+                f = b.filter
+                per = max(f.max_values, 1) if "in" in f.ops else 1
+                chunks = [vals[i : i + per] for i in range(0, len(vals), per)]
+                chunk_lists.append([(b, c) for c in chunks])
+            if chunk_lists is None:
+                continue  # a list of keys is empty: nothing to ask for
+            windows = [[(b, w) for w in b.windows] for b in range_bindings]
+            for qcombo in itertools.product(*chunk_lists, *windows):
+                params: dict[str, Any] = {}
+                rinfo = dict(info)
+                start = None
+                for b, chunk in qcombo:
+                    f = b.filter
+                    if b.kind == "range":
+                        s, t = chunk
+                        params[f.start_param] = s.isoformat()
+                        params[f.end_param] = t.isoformat()
+                        rinfo[f.start_param], rinfo[f.end_param] = params[f.start_param], params[f.end_param]
+                        start = params[f.start_param]
+                        continue
+                    if "in" in f.ops:
+                        params[f.param] = ",".join(map(str, chunk)) if f.style == "csv" else list(chunk)
+                    else:
+                        params[f.param] = chunk[0]
+                    if len(chunk) == 1:
+                        rinfo[f.param] = chunk[0]
+                for k, v in e.defaults.items():
+                    params.setdefault(k, v)
+                if e.metrics_param and scan.metrics:
+                    params[e.metrics_param] = ",".join(scan.metrics)
+                if scan.order is not None and e.order is not None:
+                    params[e.order.param] = e.order.desc if scan.order[1] else e.order.asc
+                page_size = None
+                if scan.limit is not None:
+                    page_size = max(1, min(scan.limit, e.page_size_max))
+                elif e.page_size_max < 250:
+                    page_size = e.page_size_max
+                out.append(Request(scan, path, params, rinfo, start, page_size, scan.limit))
+        return out
+
+    def parent_values(self, table_name: str, column: str, context: dict[str, Any]) -> list:
+        """Distinct values of ``table_name.column`` (the fan-out list), memoised."""
+        table = self.catalog.table(table_name)
+        ctx = {k: v for k, v in context.items() if k in table.column_map}
+        key = (table_name, column, tuple(sorted((k, str(v)) for k, v in ctx.items())))
+        hit = self.memo.get(key)
+        if hit is not None:
+            return hit
+        ref = TableRef(id=f"__pinsql_parent_{table_name}", table=table, alias=table_name, node=None)  # type: ignore[arg-type]
+        info = RefInfo(ref=ref, constraints={k: Constraint(values=frozenset([v])) for k, v in ctx.items()}, columns={column})
+        scan = choose_access(info)
+        result = self.run([scan])[ref.id]
+        values = [v for v in dict.fromkeys(result.column(column).to_pylist()) if v is not None]
+        self.memo.put(key, values)
+        return values
+
+    # -- one request ----------------------------------------------------------
+
+    def _fetch(self, req: Request) -> list:
+        e = req.scan.endpoint
+        category = e.rate_limit_category
+        if e.shape == "paged":
+            rows: list = []
+            for page in self.client.paginate(req.path, req.params, category=category, page_size=req.page_size, max_rows=req.max_rows):
+                rows.extend(shapes.items_rows(page, e) if not isinstance(page, list) else page)
+                if req.max_rows is not None and len(rows) >= req.max_rows:
+                    break
+        else:
+            try:
+                body = self.client.get(req.path, req.params, category=category)
+            except ApiProgrammingError as err:
+                if err.status == 404 and e.shape == "object" and any(b.kind == "values" for b in req.scan.bindings if b.filter.path_param):
+                    return []  # get-by-id of an id that does not exist: no row
+                raise
+            rows = shapes.extractor(e.shape)(body, e)
+        if e.residual:
+            checks = [(req.scan.table.column(k), v) for k, v in e.residual.items()]
+            rows = [r for r in rows if all(shapes.dig(r, c.path or c.name) == v for c, v in checks)]
+        if req.window_start is not None:
+            self._fill_window_start(req, rows)
+        return rows
+
+    @staticmethod
+    def _fill_window_start(req: Request, rows: list) -> None:
+        """TOTAL granularity rows carry no date: they cover the window from its first day."""
+        for b in req.scan.bindings:
+            if b.kind != "range":
+                continue
+            col: Column = req.scan.table.column(b.filter.column)
+            if col.path is None:
+                continue
+            for r in rows:
+                if shapes.dig(r, col.path) is None:
+                    shapes.set_path(r, col.path, req.window_start)
+
+
+def estimate_calls(scan: Scan) -> float:
+    return 0 if scan.empty else scan.estimate
+
+
+__all__ = ["ScanRunner", "ParentMemo", "Request", "estimate_calls"]

@@ -1,0 +1,318 @@
+"""One connection's SQL engine: parse, resolve, plan, fetch, run in DuckDB.
+
+Each connection owns an in-memory DuckDB, locked down (no file or network
+access, no extension installs, configuration locked) that holds the
+session-local tables (``CREATE TEMP TABLE``...) and, for the duration of one
+statement, the Arrow tables the scans fetched.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import duckdb
+import pyarrow as pa
+from sqlglot import exp
+
+from pinsql.catalog import Catalog, load_catalog
+from pinsql.engine import explain as explain_mod
+from pinsql.engine import infoschema
+from pinsql.engine.convert import empty_table
+from pinsql.engine.params import parse
+from pinsql.engine.planner import Scan, plan_statement
+from pinsql.engine.references import INTERNAL_PREFIX, CATALOG_SCHEMAS, TableRef, resolve
+from pinsql.engine.scan import ParentMemo, ScanRunner
+from pinsql.exceptions import (
+    DatabaseError,
+    DataError,
+    Error,
+    IntegrityError,
+    InternalError,
+    NotSupportedError,
+    OperationalError,
+    ProgrammingError,
+)
+
+log = logging.getLogger("pinsql.engine")
+
+READ_ONLY = "Pinterest tables are read-only in pinsql for now"
+
+_LOCKDOWN = (
+    "SET autoinstall_known_extensions = false",
+    "SET autoload_known_extensions = false",
+    "SET enable_external_access = false",
+    "SET lock_configuration = true",
+)
+
+
+@dataclass
+class Result:
+    """What one statement produced."""
+
+    table: pa.Table | None  # None: the statement returns no rows (DDL/DML)
+    rowcount: int = -1
+    type_names: list[str] | None = None  # DuckDB's type name per column
+    scans: list[Scan] = field(default_factory=list)
+
+
+def _duck_error(e: Exception, refs: Sequence[TableRef] = ()) -> Error:
+    msg = str(e)
+    for r in refs:
+        msg = msg.replace(r.id, r.table.name)
+    msg = re.sub(rf"{INTERNAL_PREFIX}\w+", "<table>", msg)
+    if isinstance(e, (duckdb.ConversionException, duckdb.OutOfRangeException, duckdb.InvalidInputException)):
+        return DataError(msg)
+    if isinstance(e, (duckdb.ParserException, duckdb.BinderException, duckdb.CatalogException, duckdb.SyntaxException)):
+        return ProgrammingError(msg)
+    if isinstance(e, duckdb.ConstraintException):
+        return IntegrityError(msg)
+    if isinstance(e, (duckdb.NotImplementedException,)):
+        return NotSupportedError(msg)
+    if isinstance(e, duckdb.PermissionException):
+        return NotSupportedError(f"{msg} (pinsql's local engine has no file or network access)")
+    if isinstance(e, duckdb.InternalException):
+        return InternalError(msg)
+    if isinstance(e, duckdb.Error):
+        return OperationalError(msg) if isinstance(e, duckdb.IOException) else DatabaseError(msg)
+    return InternalError(msg)
+
+
+def _to_arrow(rel: Any) -> pa.Table:
+    fn = getattr(rel, "to_arrow_table", None) or getattr(rel, "arrow")
+    return fn()
+
+
+class Engine:
+    """The SQL engine of one connection (not shared between threads: see ``pinsql.threadsafety``)."""
+
+    def __init__(self, client: Any, catalog: Catalog | None = None) -> None:
+        self.client = client
+        self.catalog = catalog or load_catalog()
+        self.memo = ParentMemo()
+        self._lock = threading.RLock()
+        self.duck = duckdb.connect(":memory:")
+        self._local: dict[str, dict[str, str]] | None = None
+        for stmt in _LOCKDOWN:
+            try:
+                self.duck.execute(stmt)
+            except duckdb.Error as e:  # an older DuckDB without one of the settings
+                log.debug("DuckDB setting skipped: %s (%s)", stmt, e)
+
+    def close(self) -> None:
+        with self._lock:
+            self.duck.close()
+
+    # -- session-local tables ---------------------------------------------------
+
+    def local_tables(self) -> dict[str, dict[str, str]]:
+        """Session-local tables and views: name → {column: type} (cached until the next non-query statement)."""
+        if self._local is None:
+            self._local = self._read_local_tables()
+        return self._local
+
+    def _read_local_tables(self) -> dict[str, dict[str, str]]:
+        names = self.duck.execute(
+            "SELECT table_name FROM duckdb_tables() UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal"
+        ).fetchall()
+        if not any(not n.startswith(INTERNAL_PREFIX) for (n,) in names):
+            return {}  # the common case, and much cheaper than reading duckdb_columns()
+        rows = self.duck.execute(
+            "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE NOT internal ORDER BY table_name, column_index"
+        ).fetchall()
+        out: dict[str, dict[str, str]] = {}
+        for t, c, ty in rows:
+            if t.startswith(INTERNAL_PREFIX):
+                continue
+            out.setdefault(t.lower(), {})[c] = ty
+        return out
+
+    # -- statements ---------------------------------------------------------------
+
+    def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> Result:
+        tree, explain = parse(sql, parameters)
+        with self._lock:
+            return self._execute(tree, explain)
+
+    def _execute(self, tree: exp.Expression, explain: bool) -> Result:
+        if not isinstance(tree, (exp.Query, exp.Show, exp.Describe)):
+            self._local = None  # DDL (or anything DuckDB runs) may add or drop local tables
+        try:
+            return self._execute_statement(tree, explain)
+        finally:
+            if not isinstance(tree, (exp.Query, exp.Show, exp.Describe)):
+                self._local = None
+
+    def _execute_statement(self, tree: exp.Expression, explain: bool) -> Result:
+        if isinstance(tree, exp.Show) and str(tree.name).upper() == "TABLES":
+            return self._rows(infoschema.show_tables(self.catalog, list(self.local_tables())))
+        local = self.local_tables()
+        if isinstance(tree, exp.Describe) and isinstance(tree.this, exp.Table):
+            target = tree.this
+            name = target.name.lower()
+            if name not in local and (target.db or "").lower() in ("", *CATALOG_SCHEMAS) and name in self.catalog:
+                return self._rows(infoschema.describe(self.catalog.table(name)))
+        skip = self._check_targets(tree, local)
+        refs, info_used = resolve(tree, self.catalog, set(local), skip)
+        extra = dict(local)
+        for name in info_used:
+            t = infoschema.tables_table(self.catalog) if name == "tables" else infoschema.columns_table(self.catalog)
+            extra[f"{INTERNAL_PREFIX}info_{name}"] = {f.name: "VARCHAR" for f in t.schema}
+        query = tree if isinstance(tree, exp.Query) else tree.args.get("expression")
+        query = query if isinstance(query, exp.Query) else None
+        registered: list[str] = []
+        try:
+            for name in info_used:
+                t = infoschema.tables_table(self.catalog) if name == "tables" else infoschema.columns_table(self.catalog)
+                self._register(f"{INTERNAL_PREFIX}info_{name}", t, registered)
+            if refs:
+                # Bind the statement over empty tables first: DuckDB reports unknown
+                # columns and type errors before any API call is made.
+                for r in refs:
+                    self._register_ref(r, empty_table(r.table.columns), registered)
+                if query is not None:
+                    try:
+                        self.duck.sql(query.sql("duckdb"))
+                    except duckdb.Error as e:
+                        raise _duck_error(e, refs) from None
+            scans = plan_statement(query if query is not None else tree, refs, extra) if refs else []
+            if explain:
+                return self._rows(explain_mod.explain_table(scans), scans=scans)
+            if scans:
+                runner = ScanRunner(self.client, self.catalog, self.memo, self._keys)
+                tables = runner.run(scans)
+                for r in refs:
+                    self._register_ref(r, tables[r.id], registered)
+            return self._run(tree, refs, scans)
+        finally:
+            for name in registered:
+                self._unregister(name)
+
+    def _check_targets(self, tree: exp.Expression, local: dict) -> set[int]:
+        """Refuse writes to Pinterest tables; returns DDL/DML target nodes (not reads)."""
+        if not isinstance(tree, (exp.Insert, exp.Update, exp.Delete, exp.Drop, exp.Create, exp.Alter, exp.Merge, exp.TruncateTable)):
+            return set()
+        targets: list[exp.Table] = []
+        node = tree.this
+        if isinstance(tree, exp.TruncateTable):
+            targets = [t for t in tree.expressions if isinstance(t, exp.Table)]
+        elif isinstance(tree, exp.Drop) and tree.args.get("tables"):  # newer sqlglot: DROP TABLE a, b
+            targets = [t for t in tree.args["tables"] if isinstance(t, exp.Table)]
+        elif isinstance(node, exp.Schema):
+            node = node.this
+        if isinstance(node, exp.Table):
+            targets.append(node)
+        skip = set()
+        for t in targets:
+            skip.add(id(t))
+            name = t.name.lower()
+            db = (t.db or "").lower()
+            if name in local or db not in ("", *CATALOG_SCHEMAS) or name not in self.catalog:
+                continue
+            if isinstance(tree, exp.Create):
+                kind = str(tree.args.get("kind") or "").upper()
+                if kind in ("TABLE", "VIEW"):
+                    raise ProgrammingError(f"{t.name!r} is the name of a Pinterest table: choose another name for a local {kind.lower()}")
+                continue
+            raise NotSupportedError(f"{READ_ONLY}: cannot {type(tree).__name__.upper()} {t.name}")
+        return skip
+
+    def _run(self, tree: exp.Expression, refs: list[TableRef], scans: list[Scan]) -> Result:
+        sql = tree.sql("duckdb")
+        try:
+            rel = self.duck.sql(sql)
+            if rel is None:
+                return Result(None, -1, scans=scans)
+            if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)):
+                rows = rel.fetchall()
+                return Result(None, int(rows[0][0]) if rows and rows[0] else -1, scans=scans)
+            if isinstance(tree, (exp.Create, exp.Drop, exp.Alter, exp.TruncateTable)):
+                rel.fetchall()
+                return Result(None, -1, scans=scans)
+            types = [str(t) for t in rel.types]
+            table = _to_arrow(rel)
+        except duckdb.Error as e:
+            raise _duck_error(e, refs) from None
+        table, types = _narrow_hugeint(table, types)
+        return Result(_utc(table), table.num_rows, types, scans)
+
+    def _rows(self, table: pa.Table, scans: list[Scan] | None = None) -> Result:
+        return Result(table, table.num_rows, None, scans or [])
+
+    # -- registration ---------------------------------------------------------------
+
+    def _register(self, name: str, table: pa.Table, registered: list[str]) -> None:
+        self._unregister(name)
+        self.duck.register(name, table)
+        registered.append(name)
+
+    def _register_ref(self, ref: TableRef, table: pa.Table, registered: list[str]) -> None:
+        json_cols = [c.name for c in ref.table.columns if c.type == "JSON"]
+        if not json_cols:
+            self._register(ref.id, table, registered)
+            return
+        raw = ref.id + "_arrow"
+        self._register(raw, table, registered)
+        casts = ", ".join(f'CAST("{c}" AS JSON) AS "{c}"' for c in json_cols)
+        self.duck.execute(f'CREATE OR REPLACE TEMP VIEW "{ref.id}" AS SELECT * REPLACE ({casts}) FROM "{raw}"')
+        registered.insert(0, "view:" + ref.id)
+
+    def _unregister(self, name: str) -> None:
+        try:
+            if name.startswith("view:"):
+                self.duck.execute(f'DROP VIEW IF EXISTS "{name[5:]}"')
+            else:
+                self.duck.unregister(name)
+        except duckdb.Error:
+            pass
+
+    def _keys(self, column: str, scan: Scan, table: pa.Table) -> list:
+        """Distinct values of ``column`` among the rows of a finished scan that pass its own WHERE conjuncts."""
+        name = f"{INTERNAL_PREFIX}keys"
+        alias = exp.to_identifier(scan.ref.alias).sql("duckdb")
+        conds = [c.sql("duckdb") for c in scan.local_conjuncts]
+        where = (" WHERE " + " AND ".join(f"({c})" for c in conds)) if conds else ""
+        col = exp.to_identifier(column).sql("duckdb")
+        registered: list[str] = []
+        try:
+            self._register(name, table, registered)
+            try:
+                rows = self.duck.execute(f"SELECT DISTINCT {alias}.{col} FROM {name} AS {alias}{where}").fetchall()
+            except duckdb.Error as e:  # a conjunct DuckDB cannot evaluate over raw text: use every key
+                log.debug("semi-join key filter skipped: %s", e)
+                rows = self.duck.execute(f"SELECT DISTINCT {col} FROM {name}").fetchall()
+        finally:
+            for n in registered:
+                self._unregister(n)
+        return [r[0] for r in rows if r[0] is not None]
+
+
+def _narrow_hugeint(table: pa.Table, types: list[str]) -> tuple[pa.Table, list[str]]:
+    """SUM over BIGINT is HUGEINT in DuckDB (Decimal in Python): make it BIGINT when every value fits."""
+    for i, t in enumerate(types):
+        if t.upper() != "HUGEINT":
+            continue
+        try:
+            col = table.column(i).cast(pa.int64())  # safe cast: fails on overflow
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            continue
+        table = table.set_column(i, pa.field(table.schema.field(i).name, pa.int64()), col)
+        types = types[:i] + ["BIGINT"] + types[i + 1 :]
+    return table, types
+
+
+def _utc(table: pa.Table) -> pa.Table:
+    """Label naive timestamps as UTC (every Pinterest timestamp is UTC)."""
+    if not any(pa.types.is_timestamp(f.type) and f.type.tz is None for f in table.schema):
+        return table
+    fields = [
+        pa.field(f.name, pa.timestamp(f.type.unit, tz="UTC"), f.nullable) if pa.types.is_timestamp(f.type) and f.type.tz is None else f
+        for f in table.schema
+    ]
+    return table.cast(pa.schema(fields))
+
+
+__all__ = ["Engine", "Result", "READ_ONLY"]

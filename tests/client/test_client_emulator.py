@@ -1,0 +1,194 @@
+"""ApiClient over real HTTP against the local emulator: paging, faults, errors, rate limits."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from pinsql.client import ApiClient, test_connection
+from pinsql.exceptions import (
+    ApiProgrammingError,
+    OperationalError,
+    PermissionDeniedError,
+    RateLimitError,
+)
+from pinsql.properties import parse_properties
+
+emulator = pytest.importorskip("pinsql.emulator", reason="the emulator package is not importable")
+
+ALL_STATUSES = ["ACTIVE", "PAUSED", "ARCHIVED", "DRAFT", "DELETED_DRAFT"]
+
+
+@pytest.fixture(scope="module")
+def emu():
+    with emulator.Emulator(seed=11, size="tiny") as e:
+        yield e
+
+
+@pytest.fixture(autouse=True)
+def no_faults(emu):
+    emu.faults.reset()
+    yield
+    emu.faults.reset()
+
+
+def make_client(emu, **overrides) -> ApiClient:
+    values = dict(emu.connection_properties(), RetryBaseDelay=0.001, RetryMaxDelay=0.01, MaxRetries=5,
+                  RateLimitDefaultWait=0.01)
+    values.update(overrides)
+    return ApiClient(parse_properties(**values))
+
+
+def test_paginate_returns_exactly_the_emulator_rows(emu):
+    account = emu.data.main_ad_account_id()
+    client = make_client(emu, PageSize=3)
+    emu.clear_log()
+    pages = list(client.paginate(f"/ad_accounts/{account}/campaigns", {"entity_statuses": ALL_STATUSES},
+                                 category="ads_read"))
+    expected = emu.data.campaigns(account)
+    assert [row for page in pages for row in page] == expected
+    assert all(len(p) <= 3 for p in pages)
+    assert emu.calls(f"/ad_accounts/{account}/campaigns") == -(-len(expected) // 3)
+    assert client.counters.snapshot()["pages"] == emu.calls(f"/ad_accounts/{account}/campaigns")
+
+
+def test_paginate_max_rows_stops_early_with_a_small_page(emu):
+    client = make_client(emu)
+    emu.clear_log()
+    rows = [r for page in client.paginate("/boards", {"privacy": "ALL"}, category="org_read", max_rows=2)
+            for r in page]
+    assert rows == emu.data.boards()[:2]
+    (record,) = emu.request_log.snapshot()
+    assert record.query["page_size"] == ["2"]
+
+
+def test_connection_test_reports_user_and_ad_account(emu):
+    result = test_connection(make_client(emu))
+    assert result.authenticated and result.reason is None
+    assert result.username == emu.data.user_account()["username"]
+    assert result.ad_account_id == emu.data.ad_account_ids()[0]
+
+
+def test_connection_test_returns_the_reason_instead_of_raising(emu):
+    result = test_connection(make_client(emu, OAuthAccessToken="pina_not_a_valid_token"))
+    assert not result.authenticated and result.username is None
+    assert "401" in result.reason and "sign in again" in result.reason.lower()
+
+
+def test_random_5xx_are_retried_to_a_complete_result(emu):
+    emu.faults.error_rate = 0.5  # the fault sequence is seeded, so this run is repeatable
+    client = make_client(emu, PageSize=1, MaxRetries=10)
+    rows = [r for page in client.paginate("/boards", {"privacy": "ALL"}, category="org_read") for r in page]
+    assert rows == emu.data.boards()
+    assert client.counters.snapshot()["retries"] >= 1
+
+
+def test_persistent_5xx_fail_the_whole_iteration(emu):
+    client = make_client(emu, PageSize=2, MaxRetries=2)
+    it = client.paginate("/boards", {"privacy": "ALL"}, category="org_read")
+    first = next(it)
+    assert first == emu.data.boards()[:2]
+    emu.faults.error_rate = 1.0
+    with pytest.raises(OperationalError, match="HTTP 50"):
+        list(it)
+    assert client.counters.snapshot()["retries"] == 2
+
+
+def test_truncated_bodies_are_retried(emu):
+    emu.faults.truncate_body_rate = 0.5
+    client = make_client(emu, PageSize=1, MaxRetries=10)
+    rows = [r for page in client.paginate("/boards", {"privacy": "ALL"}, category="org_read") for r in page]
+    assert rows == emu.data.boards()
+    assert client.counters.snapshot()["retries"] >= 1
+
+
+def test_slow_responses_time_out_then_give_up(emu):
+    emu.faults.slow_response = 0.5
+    client = make_client(emu, Timeout=0.1, MaxRetries=1)
+    with pytest.raises(OperationalError, match="Timeout|ConnectionError"):
+        client.get("/user_account", category="org_read")
+    assert client.counters.snapshot()["calls"] == 2
+
+
+def test_short_429_burst_pauses_and_succeeds(emu):
+    emu.faults.burst_429 = 1
+    emu.faults.burst_429_reset = 0.2  # the emulator rounds up to 1 s
+    client = make_client(emu)
+    started = time.monotonic()
+    assert client.get("/user_account", category="org_read")["username"]
+    snap = client.counters.snapshot()
+    assert snap["throttled"] == 1 and snap["retries"] == 1
+    assert snap["rate_limit_wait_seconds"] >= 0.9 and time.monotonic() - started >= 0.9
+
+
+def test_daily_quota_exhaustion_fails_fast_with_reset_time(emu):
+    emu.faults.daily_quota_exhausted = True
+    client = make_client(emu)
+    emu.clear_log()
+    with pytest.raises(RateLimitError) as info:
+        client.get("/user_account", category="org_read")
+    assert emu.calls() == 1
+    assert info.value.reset_seconds == pytest.approx(67000, abs=5)
+    assert "18 h" in str(info.value) and "org_read" in str(info.value)
+
+
+def test_spam_block_fails_without_retry(emu):
+    emu.faults.spam_block = True
+    client = make_client(emu)
+    emu.clear_log()
+    with pytest.raises(RateLimitError, match="spam"):
+        client.get("/user_account", category="org_read")
+    assert emu.calls() == 1
+
+
+def test_missing_scope_is_permission_denied_naming_it(emu):
+    token = emu.issue_token(scopes=["user_accounts:read"])["access_token"]
+    client = make_client(emu, OAuthAccessToken=token)
+    with pytest.raises(PermissionDeniedError) as info:
+        client.get("/ad_accounts", category="ads_read")
+    assert info.value.code == 3 and "ads:read" in str(info.value)
+
+
+def test_unknown_path_is_a_programming_error_with_request_id(emu):
+    client = make_client(emu)
+    with pytest.raises(ApiProgrammingError) as info:
+        client.get("/no_such_endpoint", category="org_read")
+    assert info.value.status == 404 and info.value.request_id
+
+
+def test_proactive_bucket_spaces_calls_without_429s(emu):
+    client = make_client(emu, RateLimits="org_read=10/s")
+    emu.clear_log()
+    client.parallel_map(lambda _: client.get("/user_account", category="org_read"), range(14))
+    snap = client.counters.snapshot()
+    assert snap["throttled"] == 0 and emu.calls() == 14
+    assert snap["rate_limit_wait_seconds"] >= 0.3  # 4 calls beyond the burst of 10, 0.1 s apart
+
+
+def test_default_ad_account_is_resolved_once(emu):
+    client = make_client(emu)
+    emu.clear_log()
+    ids = client.parallel_map(lambda _: client.default_ad_account_id(), range(6))
+    assert ids == [emu.data.ad_account_ids()[0]] * 6
+    assert emu.calls("/ad_accounts") == 1
+
+
+@pytest.mark.parametrize("max_concurrency", [2, 8])
+def test_calls_in_flight_are_capped_across_threads(emu, max_concurrency):
+    import threading
+
+    emu.faults.latency = 0.1
+    client = make_client(emu, MaxConcurrency=max_concurrency)
+    threads = [threading.Thread(target=client.get, args=("/user_account",), kwargs={"category": "org_read"})
+               for _ in range(8)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    rounds = 8 / max_concurrency
+    assert elapsed >= rounds * 0.1  # never more than max_concurrency calls at once
+    assert elapsed < rounds * 0.1 + 0.55  # ...but they do overlap (8 calls one by one take 0.8 s)
+    assert client.counters.snapshot()["calls"] == 8

@@ -1,0 +1,30 @@
+"""Shared fixtures: one emulator per test session, and connections to it.
+
+``emulator`` - a running :class:`pinsql.emulator.Emulator` (seed 7, size "small"),
+shared by the whole session: do not change its data; reset faults you set.
+``conn`` - a fresh pinsql connection to it, with AdAccountId set to the
+emulator's main ad account (so call counts never include the lookup of the
+default account).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import pinsql
+from pinsql.emulator import Emulator
+
+
+@pytest.fixture(scope="session")
+def emulator():
+    with Emulator(seed=7, size="small") as emu:
+        yield emu
+
+
+@pytest.fixture
+def conn(emulator):
+    c = pinsql.connect(**emulator.connection_properties(), AdAccountId=emulator.data.main_ad_account_id())
+    try:
+        yield c
+    finally:
+        c.close()

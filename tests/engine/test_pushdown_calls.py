@@ -1,0 +1,215 @@
+"""Exact API call counts for the pushdown cases, against the emulator over HTTP."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+
+@pytest.fixture
+def run(conn, emulator):
+    """Execute SQL; returns (rows, API calls of that statement as seen by the emulator)."""
+
+    def run(sql, params=None):
+        emulator.clear_log()
+        cur = conn.cursor()
+        cur.execute(sql, params)
+        rows = cur.fetchall()
+        served = emulator.calls()
+        assert cur.api_calls == served  # the cursor's own count agrees with the server's log
+        return rows, served
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def account(emulator):
+    return emulator.data.main_ad_account_id()
+
+
+@pytest.fixture(scope="module")
+def campaigns(emulator, account):
+    return emulator.data.campaigns(account)
+
+
+def requests_under(emulator, prefix):
+    return [r for r in emulator.request_log.snapshot() if r.path.startswith(prefix)]
+
+
+def test_select_1_makes_no_call(run):
+    assert run("SELECT 1") == ([(1,)], 0)
+
+
+def test_one_campaign_by_id_is_one_call(run, campaigns):
+    rows, calls = run("SELECT id, name FROM campaigns WHERE id = ?", [campaigns[7]["id"]])
+    assert rows == [(campaigns[7]["id"], campaigns[7]["name"])]
+    assert calls == 1
+
+
+def test_600_campaign_ids_are_three_calls(run, campaigns, emulator):
+    ids = [c["id"] for c in campaigns[:300]] + [str(10**17 + i) for i in range(300)]  # 600 distinct ids
+    rows, calls = run(f"SELECT id FROM campaigns WHERE id IN ({', '.join('?' * len(ids))})", ids)
+    assert sorted(r[0] for r in rows) == sorted(c["id"] for c in campaigns[:300])
+    assert calls == 3
+    sent = [len(r.query["campaign_ids"]) for r in requests_under(emulator, "/ad_accounts")]
+    assert sorted(sent) == [100, 250, 250]
+
+
+def test_all_campaigns_are_pages_of_250_with_every_status(run, campaigns, emulator):
+    rows, calls = run("SELECT count(*) FROM campaigns")
+    assert rows == [(len(campaigns),)]
+    assert calls == math.ceil(len(campaigns) / 250)
+    first = requests_under(emulator, "/ad_accounts")[0]
+    assert sorted(first.query["entity_statuses"]) == sorted(["ACTIVE", "PAUSED", "ARCHIVED", "DRAFT", "DELETED_DRAFT"])
+    assert first.query["page_size"] == ["250"]
+
+
+def test_limit_stops_paging(run, campaigns, emulator):
+    rows, calls = run("SELECT id FROM campaigns LIMIT 10")
+    assert [r[0] for r in rows] == [c["id"] for c in campaigns[:10]]
+    assert calls == 1
+    assert requests_under(emulator, "/ad_accounts")[0].query["page_size"] == ["10"]
+
+
+def test_limit_with_order_by_id_desc_uses_the_api_order(run, campaigns, emulator):
+    rows, calls = run("SELECT id FROM campaigns ORDER BY id DESC LIMIT 3")
+    assert [r[0] for r in rows] == sorted((c["id"] for c in campaigns), reverse=True)[:3]
+    assert calls == 1
+    assert requests_under(emulator, "/ad_accounts")[0].query["order"] == ["DESCENDING"]
+
+
+def test_status_filter_is_sent_to_the_api(run, campaigns, emulator):
+    rows, calls = run("SELECT id FROM campaigns WHERE status = 'ARCHIVED'")
+    assert sorted(r[0] for r in rows) == sorted(c["id"] for c in campaigns if c["status"] == "ARCHIVED")
+    assert calls == 1
+    assert requests_under(emulator, "/ad_accounts")[0].query["entity_statuses"] == ["ARCHIVED"]
+
+
+def test_contradiction_makes_no_call(run, conn):
+    rows, calls = run("SELECT * FROM campaigns WHERE id = '1' AND id = '2'")
+    assert rows == [] and calls == 0
+    cur = conn.cursor()
+    cur.execute("SELECT id, name FROM campaigns WHERE status = 'NOPE'")
+    assert [d.name for d in cur.description] == ["id", "name"] and cur.fetchall() == []
+
+
+def test_board_pins_for_one_board_reads_only_that_board(run, emulator):
+    board = emulator.data.boards()[3]
+    expected = emulator.data.board_pins(board["id"])
+    rows, calls = run("SELECT id FROM board_pins WHERE board_id = ?", [board["id"]])
+    assert sorted(r[0] for r in rows) == sorted(p["id"] for p in expected)
+    assert calls == max(1, math.ceil(len(expected) / 250))
+    assert {r.path for r in emulator.request_log.snapshot()} == {f"/boards/{board['id']}/pins"}
+
+
+def test_board_pins_fan_out_over_boards(run, emulator):
+    boards = emulator.data.boards()
+    expected = sum(len(emulator.data.board_pins(b["id"])) for b in boards)
+    rows, calls = run("SELECT count(*) FROM board_pins")
+    assert rows == [(expected,)]
+    pages = sum(max(1, math.ceil(len(emulator.data.board_pins(b["id"])) / 250)) for b in boards)
+    assert calls == math.ceil(len(boards) / 250) + pages
+
+
+def test_parent_list_is_memoised_per_connection(run, emulator):
+    run("SELECT count(*) FROM board_pins")
+    _, calls = run("SELECT count(*) FROM board_pins")
+    assert not requests_under(emulator, "/boards?") and all(r.path != "/boards" for r in emulator.request_log.snapshot())
+    assert calls == sum(max(1, math.ceil(len(emulator.data.board_pins(b["id"])) / 250)) for b in emulator.data.boards())
+
+
+def test_semi_join_analytics_calls(run, campaigns, emulator):
+    active = [c["id"] for c in campaigns if c["status"] == "ACTIVE"]
+    rows, calls = run(
+        "SELECT count(DISTINCT a.campaign_id) FROM campaigns c JOIN campaign_analytics a ON a.campaign_id = c.id "
+        "WHERE c.status = 'ACTIVE'"
+    )
+    analytics = requests_under(emulator, "/ad_accounts/" + campaigns[0]["ad_account_id"] + "/campaigns/analytics")
+    windows = 1  # the default 30-day window
+    assert len(analytics) == math.ceil(len(active) / 250) * windows
+    assert calls == math.ceil(len(active) / 250) + len(analytics)
+    sent = {i for r in analytics for i in r.query["campaign_ids"]}
+    assert sent == set(active)
+    assert analytics[0].query["columns"] == ["SPEND_IN_MICRO_DOLLAR"] or analytics[0].query["columns"]
+
+
+def test_analytics_ask_only_for_projected_metrics_and_split_windows(run, campaigns, emulator):
+    cid = campaigns[0]["id"]
+    import datetime as dt
+
+    today = dt.datetime.now(dt.timezone.utc).date()
+    start = today - dt.timedelta(days=90)
+    rows, calls = run(
+        "SELECT date, impression_1 FROM campaign_analytics WHERE campaign_id = ? AND date >= ?", [cid, start]
+    )
+    assert calls == 1  # 91 days: end_date - start_date = 90 is one legal window
+    (req,) = requests_under(emulator, "/ad_accounts")
+    assert req.query["columns"] == ["IMPRESSION_1"]
+    assert req.query["start_date"] == [start.isoformat()] and req.query["end_date"] == [today.isoformat()]
+    ref = emulator.data.analytics.rows("campaign", [cid], start, today, ["IMPRESSION_1"], "DAY")
+    assert sorted((r[0].isoformat(), r[1]) for r in rows) == sorted((x["DATE"], x.get("IMPRESSION_1")) for x in ref)
+
+
+def test_explain_makes_no_call(run):
+    rows, calls = run("EXPLAIN SELECT * FROM campaign_analytics")
+    assert calls == 0
+    assert [r[1] for r in rows] == ["campaign_analytics"]
+
+
+@pytest.fixture(scope="module")
+def small_board(emulator):
+    boards = [b for b in emulator.data.boards() if emulator.data.board_pins(b["id"])]
+    return min(boards, key=lambda b: len(emulator.data.board_pins(b["id"])))
+
+
+def test_in_subquery_keys_feed_pin_analytics(run, emulator, small_board):
+    pins = emulator.data.board_pins(small_board["id"])
+    rows, calls = run(
+        "SELECT count(DISTINCT pin_id) FROM pin_analytics WHERE pin_id IN (SELECT id FROM board_pins WHERE board_id = ?)",
+        [small_board["id"]],
+    )
+    analytics = requests_under(emulator, "/pins/")
+    assert {r.path for r in analytics} == {f"/pins/{p['id']}/analytics" for p in pins}
+    assert calls == 1 + len(pins)
+    assert rows[0][0] <= len(pins)
+
+
+def test_join_keys_feed_pin_analytics_like_the_subquery(run, small_board):
+    a, calls_a = run(
+        "SELECT sum(a.impression) FROM board_pins p JOIN pin_analytics a ON a.pin_id = p.id WHERE p.board_id = ?",
+        [small_board["id"]],
+    )
+    b, calls_b = run(
+        "SELECT sum(impression) FROM pin_analytics WHERE pin_id IN (SELECT id FROM board_pins WHERE board_id = ?)",
+        [small_board["id"]],
+    )
+    assert a == b and calls_a == calls_b
+
+
+def test_targeting_analytics_with_a_targeting_type(run, campaigns, emulator):
+    cid = campaigns[2]["id"]
+    rows, calls = run(
+        "SELECT DISTINCT targeting_type FROM campaign_targeting_analytics WHERE campaign_id = ? AND targeting_type = 'GENDER'",
+        [cid],
+    )
+    assert calls == 1
+    assert rows in ([("GENDER",)], [])
+    (req,) = requests_under(emulator, "/ad_accounts")
+    assert req.query["targeting_types"] == ["GENDER"]
+
+
+def test_limit_over_a_fan_out_stops_starting_requests(run, emulator, conn):
+    batch = conn.client.props.max_concurrency  # requests start in batches of MaxConcurrency
+    rows, calls = run("SELECT id, board_id FROM board_pins LIMIT 5")
+    assert len(rows) == 5
+    assert calls <= 1 + batch < 1 + len(emulator.data.boards())
+
+
+def test_bad_column_fails_before_any_call(run, emulator):
+    import pinsql
+
+    emulator.clear_log()
+    with pytest.raises(pinsql.ProgrammingError, match="nme"):
+        run("SELECT nme FROM board_pins")
+    assert emulator.calls() == 0
