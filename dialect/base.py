@@ -8,13 +8,14 @@ never call the API. Works with SQLAlchemy 1.4 and 2.x.
 
 Schemas: the catalog's tables form one schema, ``pinterest``, which is also
 the default schema, so ``Table("campaigns", md)`` and
-``Table("campaigns", md, schema="pinterest")`` name the same table. Session
-temp tables (``CREATE TEMP TABLE`` in pinsql's DuckDB) are found by name too.
+``Table("campaigns", md, schema="pinterest")`` name the same table. Tables
+the session created (``CREATE [TEMP] TABLE``, kept in the connection's DuckDB)
+are listed after the catalog's in the default schema and as temp tables;
+finding them runs pinsql's local ``SHOW TABLES``/``DESCRIBE``, never the API.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any
 
@@ -24,22 +25,19 @@ from sqlalchemy.engine import default, reflection
 
 from . import reflection as catalog_reflection
 from .compiler import (
-    CATALOG_SCHEMA,
     PinterestCompiler,
     PinterestDDLCompiler,
     PinterestIdentifierPreparer,
     PinterestTypeCompiler,
 )
-from .types import JSON, DateTime, ischema_names, type_from_name
+from .types import JSON, DateTime, JSONIndexType, JSONPathType, Numeric, ischema_names, type_from_name
 from .url import connect_kwargs_from_url, normalize_properties
 
-logger = logging.getLogger("pinsql.dialect")
+#: The single schema of the catalog's tables; pinsql resolves ``pinterest.campaigns``
+#: and ``campaigns`` alike.
+CATALOG_SCHEMA = "pinterest"
 
 _PLAIN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]{0,127}$")
-
-
-class PinterestExecutionContext(default.DefaultExecutionContext):
-    pass
 
 
 class PinterestDialect(default.DefaultDialect):
@@ -55,9 +53,17 @@ class PinterestDialect(default.DefaultDialect):
     ddl_compiler = PinterestDDLCompiler
     type_compiler = PinterestTypeCompiler
     preparer = PinterestIdentifierPreparer
-    execution_ctx_cls = PinterestExecutionContext
     ischema_names = ischema_names
-    colspecs = {sqltypes.JSON: JSON, sqltypes.DateTime: DateTime}
+    # Result handling where pinsql's values differ from SQLAlchemy's defaults (types.py).
+    # Float maps to itself so that it is not adapted to Numeric, its base class.
+    colspecs = {
+        sqltypes.JSON: JSON,
+        sqltypes.JSON.JSONIndexType: JSONIndexType,
+        sqltypes.JSON.JSONPathType: JSONPathType,
+        sqltypes.DateTime: DateTime,
+        sqltypes.Numeric: Numeric,
+        sqltypes.Float: sqltypes.Float,
+    }
 
     default_paramstyle = "qmark"
     positional = True
@@ -130,7 +136,7 @@ class PinterestDialect(default.DefaultDialect):
         pass
 
     def do_commit(self, dbapi_connection: Any) -> None:
-        pass  # nothing to commit: Pinterest tables are read-only and temp tables autocommit
+        pass  # nothing to commit: Pinterest tables are read-only and session tables autocommit
 
     def do_rollback(self, dbapi_connection: Any) -> None:
         pass
@@ -167,7 +173,7 @@ class PinterestDialect(default.DefaultDialect):
         return catalog_reflection.find_table(table_name)
 
     def _require_table(self, connection: Any, table_name: str, schema: str | None) -> Any:
-        """The catalog table, or None for an existing session temp table; else NoSuchTableError."""
+        """The catalog table, or None for a table the session created; else NoSuchTableError."""
         table = self._catalog_table(table_name, schema)
         if table is None and not (schema is None and self._is_session_table(connection, table_name)):
             raise exc.NoSuchTableError(f"{schema}.{table_name}" if schema else table_name)
@@ -216,7 +222,8 @@ class PinterestDialect(default.DefaultDialect):
     def get_temp_view_names(self, connection: Any, schema: str | None = None, **kw: Any) -> list[str]:
         return []
 
-    def has_table(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> bool:
+    @reflection.cache
+    def has_table(self, connection, table_name, schema=None, **kw):
         # Fast path first: pandas calls this with whole SQL statements.
         if self._catalog_table(table_name, schema) is not None:
             return True
@@ -234,9 +241,9 @@ class PinterestDialect(default.DefaultDialect):
         table = self._require_table(connection, table_name, schema)
         if table is not None:
             return catalog_reflection.columns(table)
-        return self._temp_table_columns(connection, table_name)
+        return self._session_table_columns(connection, table_name)
 
-    def _temp_table_columns(self, connection: Any, table_name: str) -> list[dict[str, Any]]:
+    def _session_table_columns(self, connection: Any, table_name: str) -> list[dict[str, Any]]:
         # DuckDB's DESCRIBE: column_name, column_type, null, key, default, extra.
         rows = connection.exec_driver_sql(f"DESCRIBE {self.identifier_preparer.quote_identifier(table_name)}")
         return [

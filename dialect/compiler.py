@@ -12,11 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import types as sqltypes
 from sqlalchemy.sql import compiler
-
-#: The single schema the catalog's tables live in (see base.PinterestDialect);
-#: pinsql resolves ``pinterest.campaigns`` and ``campaigns`` alike.
-CATALOG_SCHEMA = "pinterest"
 
 # Words DuckDB reserves, plus names sqlglot treats as type or function
 # keywords in some positions. Quoting a column named ``date`` or ``type`` costs
@@ -59,16 +56,13 @@ class PinterestCompiler(compiler.SQLCompiler):
         return ""  # nothing to lock: rows come from an API
 
     def visit_empty_set_expr(self, element_types: Any, **kw: Any) -> str:
-        # ``x IN ()`` from an empty expanding parameter: a subquery with no rows.
+        # An expanding IN over tuples with no values: a subquery with no rows.
         ones = ", ".join("1" for _ in element_types or [None])
         return f"SELECT {ones} WHERE 1 != 1"
 
     def visit_truediv_binary(self, binary: Any, operator: Any, **kw: Any) -> str:
         # DuckDB's "/" is already true division, for integers too.
         return self.process(binary.left, **kw) + " / " + self.process(binary.right, **kw)
-
-    def visit_floordiv_binary(self, binary: Any, operator: Any, **kw: Any) -> str:
-        return self.process(binary.left, **kw) + " // " + self.process(binary.right, **kw)
 
     def visit_char_length_func(self, fn: Any, **kw: Any) -> str:
         return "length" + self.function_argspec(fn, **kw)
@@ -81,6 +75,24 @@ class PinterestCompiler(compiler.SQLCompiler):
 
     def visit_regexp_replace_op_binary(self, binary: Any, operator: Any, **kw: Any) -> str:
         return self._regexp_call("regexp_replace", binary, **kw)
+
+    def visit_json_getitem_op_binary(self, binary: Any, operator: Any, **kw: Any) -> str:
+        return self._json_extract(binary, **kw)
+
+    def visit_json_path_getitem_op_binary(self, binary: Any, operator: Any, **kw: Any) -> str:
+        return self._json_extract(binary, **kw)
+
+    def _json_extract(self, binary: Any, **kw: Any) -> str:
+        # JSON elements stay JSON; as_string()/as_integer()/... read the scalar as
+        # text and cast it, the way DuckDB spells those conversions.
+        args = f"{self.process(binary.left, **kw)}, {self.process(binary.right, **kw)}"
+        affinity = binary.type._type_affinity
+        if affinity is sqltypes.JSON:
+            return f"json_extract({args})"
+        if affinity is sqltypes.String:
+            return f"json_extract_string({args})"
+        types = getattr(self.dialect, "type_compiler_instance", None) or self.dialect.type_compiler
+        return f"CAST(json_extract_string({args}) AS {types.process(binary.type)})"
 
     def _regexp_call(self, name: str, binary: Any, **kw: Any) -> str:
         args = [self.process(binary.left, **kw), self.process(binary.right, **kw)]

@@ -2,13 +2,14 @@
 
 The catalog (``schemas/*.yaml``) declares one of seven SQL types per column.
 Reflection turns them into SQLAlchemy type *instances*; ``ischema_names``
-reads type names that DuckDB reports (session temp tables, cursor
+reads type names that DuckDB reports (session tables, cursor
 descriptions) back into types.
 """
 
 from __future__ import annotations
 
 import datetime
+import decimal
 import json
 from typing import Any
 
@@ -24,11 +25,11 @@ else:  # pragma: no cover - SQLAlchemy 1.4 only
 
 
 class JSON(sqltypes.JSON):
-    """JSON values. pinsql returns them already decoded (dict, list, scalars).
+    """JSON values, decoded into dict, list and scalars.
 
-    SQLAlchemy's JSON type would ``json.loads`` every value; pinsql's cursor
-    hands over Python objects, so only strings (e.g. from a temp table's
-    VARCHAR cast) are decoded here.
+    pinsql's cursor returns JSON columns as JSON text, which is decoded here;
+    a value that is already a Python object (a driver handing decoded JSON)
+    passes through instead of failing as SQLAlchemy's own JSON type would.
     """
 
     def result_processor(self, dialect: Any, coltype: Any):
@@ -38,6 +39,49 @@ class JSON(sqltypes.JSON):
             return value
 
         return process
+
+
+class _JSONPathFormat:
+    """Binds a JSON index or path as the JSONPath text DuckDB's json_extract takes."""
+
+    def _format_value(self, value: Any) -> str:
+        raise NotImplementedError
+
+    def bind_processor(self, dialect: Any):
+        string = self.string_bind_processor(dialect)  # type: ignore[attr-defined]
+
+        def process(value: Any) -> Any:
+            value = self._format_value(value)
+            return string(value) if string else value
+
+        return process
+
+    def literal_processor(self, dialect: Any):
+        string = self.string_literal_processor(dialect)  # type: ignore[attr-defined]
+
+        def process(value: Any) -> str:
+            value = self._format_value(value)
+            return string(value) if string else value
+
+        return process
+
+
+def _path_step(elem: Any) -> str:
+    return f"[{elem}]" if isinstance(elem, int) else '."' + str(elem).replace('"', '\\"') + '"'
+
+
+class JSONIndexType(_JSONPathFormat, sqltypes.JSON.JSONIndexType):
+    """``col["key"]`` / ``col[0]`` -> ``$."key"`` / ``$[0]``."""
+
+    def _format_value(self, value: Any) -> str:
+        return "$" + _path_step(value)
+
+
+class JSONPathType(_JSONPathFormat, sqltypes.JSON.JSONPathType):
+    """``col[("a", 0, "b")]`` -> ``$."a"[0]."b"``."""
+
+    def _format_value(self, value: Any) -> str:
+        return "$" + "".join(_path_step(elem) for elem in value)
 
 
 class DateTime(sqltypes.DateTime):
@@ -54,6 +98,24 @@ class DateTime(sqltypes.DateTime):
         def process(value: Any) -> Any:
             if isinstance(value, datetime.datetime) and value.tzinfo is not None:
                 return value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+            return value
+
+        return process
+
+
+class Numeric(sqltypes.Numeric):
+    """Decimals. DuckDB returns DECIMAL values as Decimal, but some DECIMAL
+    arithmetic (division) as DOUBLE: those floats become Decimal again when the
+    expression is typed Numeric(asdecimal=True)."""
+
+    def result_processor(self, dialect: Any, coltype: Any):
+        if not self.asdecimal:
+            return super().result_processor(dialect, coltype)
+        scale = self._effective_decimal_return_scale
+
+        def process(value: Any) -> Any:
+            if isinstance(value, float):
+                return decimal.Decimal(f"{value:.{scale}f}" if scale is not None else repr(value))
             return value
 
         return process
@@ -122,7 +184,7 @@ def type_from_name(name: str) -> sqltypes.TypeEngine:
     """Best SQLAlchemy type for a DuckDB type name such as ``DECIMAL(18,3)``.
 
     Unknown names (structs, lists, maps) become ``NullType`` rather than an
-    error: reflection must not fail on a temp table with a nested column.
+    error: reflection must not fail on a session table with a nested column.
     """
     base = name.upper().split("(")[0].strip()
     factory = ischema_names.get(base)

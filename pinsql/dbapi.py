@@ -10,8 +10,10 @@ UTC, for TIMESTAMP), None; JSON columns are str.
 from __future__ import annotations
 
 import logging
+import weakref
 from collections import namedtuple
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import pyarrow as pa
 
@@ -59,7 +61,7 @@ class Connection:
         self._catalog = catalog or load_catalog()
         self._engine = Engine(client, self._catalog)
         self._closed = False
-        self._cursors: list[Cursor] = []
+        self._cursors: weakref.WeakSet[Cursor] = weakref.WeakSet()  # closed with the connection
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
@@ -73,7 +75,7 @@ class Connection:
         if self._closed:
             return
         self._closed = True
-        for c in self._cursors:
+        for c in list(self._cursors):
             c._closed = True
         self._cursors.clear()
         self._engine.close()
@@ -89,16 +91,16 @@ class Connection:
         """No-op: there is no transaction to roll back."""
         self._check_open()
 
-    def cursor(self) -> "Cursor":
+    def cursor(self) -> Cursor:
         self._check_open()
         cur = Cursor(self)
-        self._cursors.append(cur)
+        self._cursors.add(cur)
         return cur
 
-    def __enter__(self) -> "Connection":
+    def __enter__(self) -> Connection:  # noqa: PYI034 - typing.Self needs Python 3.11
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # -- extras -------------------------------------------------------------------
@@ -128,7 +130,7 @@ class Connection:
 
         return test_connection(self.client)
 
-    def execute(self, operation: str, parameters: Sequence[Any] | None = None) -> "Cursor":
+    def execute(self, operation: str, parameters: Sequence[Any] | None = None) -> Cursor:
         """Shortcut: a new cursor that has executed ``operation``."""
         cur = self.cursor()
         cur.execute(operation, parameters)
@@ -189,10 +191,10 @@ class Cursor:
         self._table = None
         self._buffer = []
 
-    def __enter__(self) -> "Cursor":
+    def __enter__(self) -> Cursor:  # noqa: PYI034 - typing.Self needs Python 3.11
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def _check(self) -> None:
@@ -209,7 +211,7 @@ class Cursor:
 
     # -- execution --------------------------------------------------------------------
 
-    def execute(self, operation: str, parameters: Sequence[Any] | None = None) -> "Cursor":
+    def execute(self, operation: str, parameters: Sequence[Any] | None = None) -> Cursor:
         self._check()
         self._reset()
         client = self.connection.client
@@ -229,7 +231,7 @@ class Cursor:
             ]
         return self
 
-    def executemany(self, operation: str, seq_of_parameters: Sequence[Sequence[Any]]) -> "Cursor":
+    def executemany(self, operation: str, seq_of_parameters: Sequence[Sequence[Any]]) -> Cursor:
         """Run a DML statement once per parameter set (rowcount: the total); SELECT is refused."""
         self._check()
         head = operation.lstrip().split(None, 1)[0].upper() if operation.strip() else ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 
-class Warning(Exception):  # noqa: A001 - the name is fixed by PEP 249
+class Warning(Exception):
     """Important warnings, such as data truncation."""
 
 
@@ -51,8 +51,8 @@ class NotSupportedError(DatabaseError):
     """The SQL is valid but pinsql or the API cannot do it (writes to Pinterest tables, for now)."""
 
 
-class ApiError(OperationalError):
-    """An HTTP error answer from the Pinterest API, with its code and message.
+class ApiErrorDetails:
+    """What Pinterest said about a failed call, carried by every API error.
 
     ``status`` is the HTTP status, ``code`` Pinterest's numeric error code (or
     None), ``api_message`` Pinterest's message and ``request_id`` the
@@ -77,6 +77,10 @@ class ApiError(OperationalError):
         self.endpoint = endpoint
 
 
+class ApiError(ApiErrorDetails, OperationalError):
+    """An HTTP error answer from the Pinterest API that is about the service, not the query."""
+
+
 class AuthenticationError(ApiError):
     """The token is missing, invalid or expired and could not be refreshed (HTTP 401 code 2)."""
 
@@ -97,41 +101,30 @@ class RateLimitError(ApiError):
         self.category = category
 
 
-class ApiProgrammingError(ProgrammingError):
+class ApiProgrammingError(ApiErrorDetails, ProgrammingError):
     """The API rejected the request's parameters (HTTP 400/404/409/422)."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        status: int | None = None,
-        code: int | None = None,
-        api_message: str | None = None,
-        request_id: str | None = None,
-        endpoint: str | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.api_message = api_message
-        self.request_id = request_id
-        self.endpoint = endpoint
+
+class ApiDataError(ApiErrorDetails, DataError):
+    """The API rejected a value (a date outside the allowed window, a range too wide): HTTP 400."""
 
 
 __all__ = [
-    "Warning",
-    "Error",
-    "InterfaceError",
-    "DatabaseError",
-    "DataError",
-    "OperationalError",
-    "IntegrityError",
-    "InternalError",
-    "ProgrammingError",
-    "NotSupportedError",
+    "ApiDataError",
     "ApiError",
+    "ApiErrorDetails",
     "ApiProgrammingError",
     "AuthenticationError",
+    "DataError",
+    "DatabaseError",
+    "Error",
+    "IntegrityError",
+    "InterfaceError",
+    "InternalError",
+    "NotSupportedError",
+    "OperationalError",
     "PermissionDeniedError",
+    "ProgrammingError",
     "RateLimitError",
+    "Warning",
 ]

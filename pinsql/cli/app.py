@@ -11,7 +11,7 @@ import logging
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pinsql import exceptions
@@ -155,25 +155,18 @@ def _error(message: str, hint: str = "", stream: Any = None) -> None:
         print(f"  {hint}", file=stream)
 
 
-_LOG_HANDLER_NAME = "pinsql-cli"
-
-
-def _setup_logging(debug: bool) -> None:
+def _setup_logging(debug: bool) -> Callable[[], None]:
     """Warnings as ``pinsql: warning: ...`` lines on stderr; everything with --debug.
 
-    The secret filter of pinsql.auth (when present) scrubs tokens from every record.
+    The secret filter of pinsql.auth scrubs tokens from every record. Returns a
+    function that undoes the setup (main() may run many times in one process).
     """
-    logger = logging.getLogger("pinsql")
-    for old in [h for h in logger.handlers if h.get_name() == _LOG_HANDLER_NAME]:
-        logger.removeHandler(old)  # main() may run several times in one process (tests)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.set_name(_LOG_HANDLER_NAME)
-    try:
-        from pinsql.auth.redact import SecretFilter
+    from pinsql.auth.redact import SecretFilter
 
-        handler.addFilter(SecretFilter())
-    except ImportError:
-        pass
+    logger = logging.getLogger("pinsql")
+    old_level = logger.level
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(SecretFilter())
     if debug:
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
         handler.setLevel(logging.DEBUG)
@@ -182,6 +175,12 @@ def _setup_logging(debug: bool) -> None:
         handler.setFormatter(logging.Formatter(f"{PROG}: warning: %(message)s"))
         handler.setLevel(logging.WARNING)
     logger.addHandler(handler)
+
+    def restore() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+
+    return restore
 
 
 def _tolerate_unencodable_output() -> None:
@@ -210,7 +209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"\n{PROG}: interrupted", file=sys.stderr)
         return 130
-    _setup_logging(args.debug)
+    restore_logging = _setup_logging(args.debug)
     _tolerate_unencodable_output()
     session = None
     try:
@@ -250,3 +249,4 @@ def main(argv: Sequence[str] | None = None) -> int:
                 pass
             except Exception as exc:  # closing must not hide the command's own outcome
                 logging.getLogger("pinsql.cli").debug("error while closing: %s", exc)
+        restore_logging()

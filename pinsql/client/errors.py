@@ -11,10 +11,10 @@ from typing import Any
 
 from pinsql.auth.redact import scrub
 from pinsql.exceptions import (
+    ApiDataError,
     ApiError,
     ApiProgrammingError,
     AuthenticationError,
-    DataError,
     PermissionDeniedError,
     RateLimitError,
 )
@@ -30,19 +30,6 @@ CODE_HINTS = {
 _RETRY_AFTER_TEXT = re.compile(r"retry after (\d+(?:\.\d+)?) ?s", re.IGNORECASE)
 _VALUE_ERROR_TEXT = re.compile(r"\b(date|days|time range|range|must be less than|out of range|granularity)\b",
                                re.IGNORECASE)
-
-
-class ApiDataError(DataError):
-    """The API rejected a value (a date outside the allowed window, a range too wide): HTTP 400."""
-
-    def __init__(self, message: str, *, status: int | None = None, code: int | None = None,
-                 api_message: str | None = None, request_id: str | None = None, endpoint: str | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.api_message = api_message
-        self.request_id = request_id
-        self.endpoint = endpoint
 
 
 @dataclass(frozen=True)

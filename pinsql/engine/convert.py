@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -183,4 +184,4 @@ def empty_table(columns: Sequence[Column]) -> pa.Table:
     return arrow_schema(columns).empty_table()
 
 
-__all__ = ["ARROW_TYPES", "arrow_schema", "getter", "to_array", "rows_to_table", "empty_table"]
+__all__ = ["ARROW_TYPES", "arrow_schema", "empty_table", "getter", "rows_to_table", "to_array"]

@@ -29,8 +29,16 @@ def _pushdown(table: Table, column: str) -> str:
 
 
 def _required(table: Table, column: str) -> bool:
+    """The query must give values for this column in WHERE (no parent, default or default window)."""
     found = [e.filter_for(column) for e in table.endpoints]
-    return bool(found) and all(f is not None and (f.required or bool(f.path_param)) for f in found) and column not in table.parents
+    return (
+        bool(found)
+        and all(
+            f is not None and (f.required or bool(f.path_param)) and f.default is None and not f.default_days
+            for f in found
+        )
+        and column not in table.parents
+    )
 
 
 @functools.lru_cache(maxsize=8)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import math
 import re
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import sqlglot
 from sqlglot import exp
@@ -65,7 +67,7 @@ def literal(value: Any) -> exp.Expression:
     if isinstance(value, bool):
         return exp.Boolean(this=value)
     if isinstance(value, (int, float, decimal.Decimal)):
-        if isinstance(value, float) and value != value:  # NaN
+        if isinstance(value, float) and math.isnan(value):
             return exp.cast(exp.Literal.string("nan"), "DOUBLE")
         node = exp.Literal.number(abs(value)) if value < 0 else exp.Literal.number(value)
         return exp.Neg(this=node) if value < 0 else node

@@ -23,12 +23,19 @@ import datetime as dt
 import logging
 import math
 from dataclasses import dataclass, field, replace
+
 from sqlglot import exp
 from sqlglot.optimizer.qualify import qualify
 from sqlglot.optimizer.scope import Scope, traverse_scope
 
 from pinsql.catalog import Endpoint, Filter, Table
-from pinsql.engine.predicates import Constraint, NotPushable, conjunct_constraint, flatten_and, literal_value
+from pinsql.engine.predicates import (
+    Constraint,
+    NotPushable,
+    conjunct_constraint,
+    flatten_and,
+    literal_value,
+)
 from pinsql.engine.references import TableRef
 from pinsql.exceptions import DataError, ProgrammingError
 
@@ -124,6 +131,8 @@ def _strict_simple(conj: exp.Expression) -> bool:
         )
     if isinstance(conj, exp.Between):
         return _plain_column(conj.this) and _constant(conj.args["low"]) and _constant(conj.args["high"])
+    if isinstance(conj, exp.Or):
+        return _strict_simple(conj.left) and _strict_simple(conj.right) and len({c.name for c in conj.find_all(exp.Column)}) == 1
     return False
 
 
@@ -197,10 +206,19 @@ def _in_subquery_key(conj: exp.Expression, alias: str, scopes: list[Scope], info
     return JoinKey(conj.this.name, src[1].name, col.name, col.table)
 
 
+#: Nodes that read columns without naming them: DuckDB's COLUMNS(...) and whole-row references.
+_COLUMN_PATTERNS = tuple(
+    t for t in (getattr(exp, "Columns", None), getattr(exp, "TableColumn", None)) if isinstance(t, type)
+)
+
+
 def _referenced(select: exp.Select, needed: set[str] | None, alias: str) -> set[str] | None:
     """Columns of ``alias`` the scope reads: in its needed projections and in every other clause."""
-    if any(isinstance(e, exp.Star) for e in select.expressions):
-        return None
+    if any(isinstance(e, exp.Star) for e in select.expressions) or any(
+        isinstance(n, _COLUMN_PATTERNS) or (isinstance(n, exp.Anonymous) and str(n.this).upper() == "COLUMNS")
+        for n in select.walk()
+    ):
+        return None  # columns chosen by a pattern or the whole row: read them all
     parts: list[exp.Expression] = [
         e for e in select.expressions if needed is None or e.alias_or_name in needed
     ]
@@ -473,7 +491,6 @@ class Binding:
     values: tuple = ()  # values/default
     parent: tuple[str, str] | None = None  # (table, column) for fan-out
     source: JoinKey | None = None  # semi-join key source
-    window: tuple[dt.date, dt.date] | None = None  # range bindings
     windows: tuple[tuple[dt.date, dt.date], ...] = ()
 
 
@@ -519,7 +536,7 @@ class Scan:
                 out[name] = "; ".join(f"{s.isoformat()}..{e.isoformat()}" for s, e in b.windows)
         if self.endpoint.metrics_param and self.metrics:
             out[self.endpoint.metrics_param] = ",".join(self.metrics)
-        if self.limit is not None:
+        if self.limit is not None and self.endpoint.shape == "paged":
             out["page_size"] = str(min(self.limit, self.endpoint.page_size_max))
         return out
 
@@ -537,6 +554,8 @@ def date_windows(f: Filter, cons: Constraint | None, today: dt.date, table: str)
         low, high = today - dt.timedelta(days=days - 1), today
     elif low is None:
         low = earliest if earliest is not None else high - dt.timedelta(days=(f.default_days or 30) - 1)
+        if earliest is not None and high < earliest:
+            low = high  # reported below: the whole range is older than the API serves
     if high is None or high > today:
         high = today
     if earliest is not None and low < earliest:
@@ -695,7 +714,7 @@ def choose_access(info: RefInfo, joins: dict[str, JoinKey] | None = None, today:
         wanted = [c.metric for c in metric_cols if info.columns is None or c.name in info.columns]
         scan.metrics = wanted or [metric_cols[0].metric]
     # LIMIT: only when every predicate is applied exactly by this endpoint
-    if info.limit is not None and e.shape == "paged" and _exact(info, e, bindings):
+    if info.limit is not None and _exact(info, e, bindings):
         if info.order is None:
             scan.limit = info.limit
         elif e.order is not None and e.order.column == info.order[0]:
@@ -732,7 +751,7 @@ def missing_filter_message(table: Table) -> str:
     if fk is not None:
         ref = fk.ref_columns[fk.columns.index(col)]
         return (
-            f"{table.name} needs the {fk.table} to report on: {clause}, "
+            f"{table.name} needs a value for {col} (the {fk.table} to read): {clause}, "
             f"or join {fk.table} ON {table.name}.{col} = {fk.table}.{ref} with a filter on {fk.table}"
         )
     allowed = f" (one of {', '.join(map(str, f.values))})" if f.values else ""
@@ -801,4 +820,4 @@ def plan_statement(tree: exp.Expression, refs: list[TableRef], extra_schema: dic
     return plan(analyze(tree, refs, extra_schema), today)
 
 
-__all__ = ["analyze", "choose_access", "plan", "plan_statement", "Scan", "Binding", "RefInfo", "JoinKey", "date_windows"]
+__all__ = ["Binding", "JoinKey", "RefInfo", "Scan", "analyze", "choose_access", "date_windows", "plan", "plan_statement"]

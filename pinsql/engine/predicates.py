@@ -9,8 +9,9 @@ is fetched; DuckDB evaluates every predicate again.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any, Iterable
+from typing import Any
 
 from sqlglot import exp
 
@@ -26,25 +27,25 @@ class Constraint:
     high: Any = None  # inclusive upper bound
     empty: bool = False  # the predicates contradict each other
 
-    def with_values(self, values: Iterable[Any]) -> "Constraint":
+    def with_values(self, values: Iterable[Any]) -> Constraint:
         new = frozenset(values)
         merged = new if self.values is None else (self.values & new)
         return replace(self, values=merged, empty=self.empty or not merged)
 
-    def with_low(self, low: Any) -> "Constraint":
+    def with_low(self, low: Any) -> Constraint:
         low = low if self.low is None else max(self.low, low)
         return replace(self, low=low)._check()
 
-    def with_high(self, high: Any) -> "Constraint":
+    def with_high(self, high: Any) -> Constraint:
         high = high if self.high is None else min(self.high, high)
         return replace(self, high=high)._check()
 
-    def _check(self) -> "Constraint":
+    def _check(self) -> Constraint:
         if self.low is not None and self.high is not None and self.low > self.high:
             return replace(self, empty=True)
         return self
 
-    def union(self, other: "Constraint") -> "Constraint | None":
+    def union(self, other: Constraint) -> Constraint | None:
         """What either constraint allows (None: anything)."""
         if self.empty:
             return other
@@ -84,6 +85,14 @@ _TYPED_LITERALS = tuple(
     for name in ("TsOrDsToDate", "TsOrDsToTimestamp", "Date", "TimeStrToTime", "DateStrToDate", "StrToDate")
     if isinstance(getattr(exp, name, None), type)
 )
+
+
+def _flatten_or(node: exp.Expression) -> list[exp.Expression]:
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if isinstance(node, exp.Or):
+        return _flatten_or(node.left) + _flatten_or(node.right)
+    return [node]
 
 
 def literal_value(node: exp.Expression) -> Any:
@@ -179,6 +188,15 @@ def conjunct_constraint(conj: exp.Expression, alias: str, column_types: dict[str
     """
     while isinstance(conj, exp.Paren):
         conj = conj.this
+    if isinstance(conj, exp.Or):  # a = 1 OR a IN (2, 3) on one column: a value list
+        parts = [conjunct_constraint(d, alias, column_types) for d in _flatten_or(conj)]
+        cols = {p[0] for p in parts}
+        if len(cols) != 1 or any(p[1] not in ("eq", "in") for p in parts):
+            raise NotPushable("OR across columns or ranges")
+        values: set = set()
+        for p in parts:
+            values |= p[2].values or set()
+        return cols.pop(), "in", Constraint().with_values(values)
     if isinstance(conj, exp.In):
         if conj.args.get("query") is not None or conj.args.get("unnest") is not None or conj.args.get("field") is not None:
             raise NotPushable("IN with a subquery")

@@ -13,8 +13,9 @@ import itertools
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 import pyarrow as pa
@@ -76,7 +77,6 @@ class ScanRunner:
     memo: ParentMemo
     #: (key column of the source scan, the source scan, its Arrow table) → distinct key values
     keys: Callable[[str, Scan, pa.Table], list]
-    results: dict[str, pa.Table] = field(default_factory=dict)
 
     # -- public -------------------------------------------------------------
 
@@ -202,9 +202,9 @@ class ScanRunner:
                 if scan.order is not None and e.order is not None:
                     params[e.order.param] = e.order.desc if scan.order[1] else e.order.asc
                 page_size = None
-                if scan.limit is not None:
+                if e.shape == "paged" and scan.limit is not None:
                     page_size = max(1, min(scan.limit, e.page_size_max))
-                elif e.page_size_max < 250:
+                elif e.shape == "paged" and e.page_size_max < 250:
                     page_size = e.page_size_max
                 out.append(Request(scan, path, params, rinfo, start, page_size, scan.limit))
         return out
@@ -265,8 +265,4 @@ class ScanRunner:
                     shapes.set_path(r, col.path, req.window_start)
 
 
-def estimate_calls(scan: Scan) -> float:
-    return 0 if scan.empty else scan.estimate
-
-
-__all__ = ["ScanRunner", "ParentMemo", "Request", "estimate_calls"]
+__all__ = ["ParentMemo", "Request", "ScanRunner"]

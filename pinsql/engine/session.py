@@ -11,20 +11,21 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 from sqlglot import exp
 
-from pinsql.catalog import Catalog, load_catalog
+from pinsql.catalog import Catalog, load_catalog, suggest
 from pinsql.engine import explain as explain_mod
 from pinsql.engine import infoschema
 from pinsql.engine.convert import empty_table
 from pinsql.engine.params import parse
 from pinsql.engine.planner import Scan, plan_statement
-from pinsql.engine.references import INTERNAL_PREFIX, CATALOG_SCHEMAS, TableRef, resolve
+from pinsql.engine.references import CATALOG_SCHEMAS, INTERNAL_PREFIX, TableRef, resolve
 from pinsql.engine.scan import ParentMemo, ScanRunner
 from pinsql.exceptions import (
     DatabaseError,
@@ -64,6 +65,12 @@ def _duck_error(e: Exception, refs: Sequence[TableRef] = ()) -> Error:
     for r in refs:
         msg = msg.replace(r.id, r.table.name)
     msg = re.sub(rf"{INTERNAL_PREFIX}\w+", "<table>", msg)
+    msg = msg.replace("Values list ", "Table ")  # how DuckDB names a registered Arrow table
+    missing = re.search(r'column named "([^"]+)"|column "([^"]+)" not found', msg)
+    if missing and refs and "Candidate" not in msg:
+        name = missing.group(1) or missing.group(2)
+        columns = sorted({c.name for r in refs for c in r.table.columns})
+        msg += suggest(name, columns)
     if isinstance(e, (duckdb.ConversionException, duckdb.OutOfRangeException, duckdb.InvalidInputException)):
         return DataError(msg)
     if isinstance(e, (duckdb.ParserException, duckdb.BinderException, duckdb.CatalogException, duckdb.SyntaxException)):
@@ -82,7 +89,7 @@ def _duck_error(e: Exception, refs: Sequence[TableRef] = ()) -> Error:
 
 
 def _to_arrow(rel: Any) -> pa.Table:
-    fn = getattr(rel, "to_arrow_table", None) or getattr(rel, "arrow")
+    fn = getattr(rel, "to_arrow_table", None) or rel.arrow
     return fn()
 
 
@@ -315,4 +322,4 @@ def _utc(table: pa.Table) -> pa.Table:
     return table.cast(pa.schema(fields))
 
 
-__all__ = ["Engine", "Result", "READ_ONLY"]
+__all__ = ["READ_ONLY", "Engine", "Result"]

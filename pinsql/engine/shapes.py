@@ -12,7 +12,8 @@ list of dicts whose keys are the column paths of the table's schema.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from pinsql.catalog import Endpoint
 from pinsql.exceptions import InternalError

@@ -117,3 +117,13 @@ def test_describe_unknown_table_suggests(cli):
 )
 def test_split_statements(text, statements, rest):
     assert split_statements(text) == (statements, rest)
+
+
+def test_main_leaves_logging_as_it_found_it(cli):
+    import logging
+
+    logger = logging.getLogger("pinsql")
+    before = (logger.level, list(logger.handlers))
+    cli("--debug", "tables", "--group", "catalogs")
+    cli("tables", "--group", "catalogs")
+    assert (logger.level, list(logger.handlers)) == before

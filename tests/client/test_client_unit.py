@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 import responses
-from conftest import BASE
+from tests.client.conftest import BASE
 
 from pinsql.client import ApiClient, ApiDataError
 from pinsql.exceptions import (

@@ -28,7 +28,7 @@ def engine(emu):
 
 
 @pytest.fixture()
-def conn(engine):
+def sa_conn(engine):
     with engine.connect() as connection:
         yield connection
 

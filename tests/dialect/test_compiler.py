@@ -185,3 +185,12 @@ def test_every_visit_method_accepts_kw():
 def test_statement_cache_is_declared_on_the_class_itself():
     assert "supports_statement_cache" in PinterestDialect.__dict__
     assert PinterestDialect.supports_statement_cache is True
+
+
+def test_json_element_access_compiles_to_duckdb_json_functions():
+    t = Table("c", MetaData(), Column("j", JSON))
+    text = sql(select(t.c.j["a"], t.c.j[("a", 0, "b")].as_string(), t.c.j["n"].as_integer()), literal=True)
+    assert "json_extract(c.j, '$.\"a\"')" in text
+    assert "json_extract_string(c.j, '$.\"a\"[0].\"b\"')" in text
+    assert "CAST(json_extract_string(c.j, '$.\"n\"') AS INTEGER)" in text
+    parses(text)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+
 import pytest
 
 pytest.importorskip("IPython")
@@ -18,13 +21,17 @@ def shell(tmp_path_factory):
     shell.run_line_magic("load_ext", "sql")
     shell.run_line_magic("config", "SqlMagic.displaylimit = 0")
     yield shell
+    # jupysql prints each connection's URL as it closes it; this URL holds the
+    # emulator's token, so close quietly here rather than at interpreter exit.
+    with contextlib.redirect_stdout(io.StringIO()):
+        shell.run_line_magic("sql", "--close pinemu")
     InteractiveShell.clear_instance()
 
 
 def test_sql_magic_connects_and_queries(shell, emu, campaigns):
     props = emu.connection_properties()
     url = f"pinterest://?BaseURL={emu.url}&OAuthAccessToken={props['OAuthAccessToken']}"
-    shell.run_line_magic("sql", url)
+    shell.run_line_magic("sql", f"{url} --alias pinemu")
     result = shell.run_line_magic("sql", "SELECT id, status FROM campaigns ORDER BY id")
     rows = [tuple(r) for r in result]
     assert rows == sorted((c["id"], c["status"]) for c in campaigns)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from planner_helpers import TODAY, binding, plan_sql
 
 from pinsql.exceptions import DataError, ProgrammingError
-from planner_helpers import TODAY, binding, plan_sql
 
 
 def only(scans):
@@ -76,6 +76,13 @@ def test_status_filter_goes_to_entity_statuses():
 def test_or_across_columns_is_not_pushed():
     s = only(plan_sql("SELECT * FROM campaigns WHERE id = '1' OR status = 'ACTIVE'"))
     assert binding(s, "id") is None and binding(s, "status") is None
+
+
+def test_or_of_values_on_one_column_is_an_in_list():
+    s = only(plan_sql("SELECT * FROM campaigns WHERE (id = '1' OR id = '2') OR id IN ('3')"))
+    assert binding(s, "id").values == ("1", "2", "3")
+    s = only(plan_sql("SELECT * FROM (SELECT * FROM campaigns) v WHERE status = 'ACTIVE' OR status = 'PAUSED'"))
+    assert binding(s, "status").values == ("ACTIVE", "PAUSED")
 
 
 def test_functions_of_columns_are_not_pushed():
@@ -181,6 +188,11 @@ def test_analytics_beyond_lookback_is_a_data_error():
         plan_sql("SELECT * FROM campaign_analytics WHERE campaign_id = '1' AND date >= '2025-01-01'")
 
 
+def test_analytics_entirely_older_than_the_api_serves_is_a_data_error():
+    with pytest.raises(DataError, match="earliest allowed date"):
+        plan_sql("SELECT * FROM campaign_analytics WHERE campaign_id = '1' AND date <= '2025-01-01'")
+
+
 def test_analytics_without_ids_fans_out_over_campaigns():
     s = only(plan_sql("SELECT * FROM campaign_analytics"))
     b = binding(s, "campaign_id")
@@ -220,7 +232,7 @@ def test_missing_required_filter_names_the_where_clause():
 
 
 def test_left_join_on_conditions_do_not_narrow_the_preserved_side():
-    c, a = plan_sql(
+    c, _ = plan_sql(
         "SELECT * FROM campaigns c LEFT JOIN ad_groups a ON a.campaign_id = c.id AND c.status = 'ACTIVE'"
     )
     assert binding(c, "status") is None
@@ -258,8 +270,8 @@ def test_explain_rows_do_not_need_the_api():
         # a filter above a LIMIT or a window must not narrow what the subquery reads
         ("SELECT * FROM (SELECT * FROM campaigns LIMIT 10) t WHERE status = 'ACTIVE'", None, 10),
         ("SELECT * FROM (SELECT *, row_number() OVER () AS rn FROM campaigns) t WHERE status = 'ACTIVE'", None, None),
-        ("SELECT * FROM (SELECT *, lag(id) OVER (ORDER BY id) p FROM campaigns QUALIFY p IS NOT NULL) t "
-         "WHERE status = 'ACTIVE'", None, None),
+        ("SELECT * FROM (SELECT *, lag(id) OVER (ORDER BY id) p FROM campaigns QUALIFY p IS NOT NULL) t WHERE status = 'ACTIVE'",
+         None, None),
         # safe: group keys, DISTINCT, UNION branches, plain virtual tables
         ("SELECT * FROM (SELECT status, count(*) n FROM campaigns GROUP BY status) t WHERE status = 'ACTIVE'", ("ACTIVE",), None),
         ("SELECT * FROM (SELECT DISTINCT status FROM campaigns) t WHERE status = 'ACTIVE'", ("ACTIVE",), None),
@@ -300,3 +312,23 @@ def test_in_subquery_supplies_semi_join_keys():
     b = binding(a, "pin_id")
     assert b.kind == "semijoin" and b.source.other == p.ref.id
     assert a.depends_on == [p.ref.id]
+
+
+def test_duckdb_column_patterns_request_every_metric():
+    s = only(plan_sql("SELECT COLUMNS('imp.*') FROM pin_analytics WHERE pin_id = '1'"))
+    assert len(s.metrics) == len([c for c in s.table.columns if c.metric])
+    s = only(plan_sql("SELECT * EXCLUDE (split_value) FROM pin_analytics WHERE pin_id = '1'"))
+    assert len(s.metrics) == len([c for c in s.table.columns if c.metric])
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT to_json(a) FROM campaign_analytics a WHERE campaign_id = '1'",
+        "SELECT a FROM campaign_analytics a WHERE campaign_id = '1'",
+        "SELECT to_json(v) FROM (SELECT * FROM campaign_analytics WHERE campaign_id = '1') v",
+    ],
+)
+def test_whole_row_references_request_every_metric(sql):
+    s = only(plan_sql(sql))
+    assert len(s.metrics) == len([c for c in s.table.columns if c.metric])

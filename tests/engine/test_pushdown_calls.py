@@ -121,7 +121,7 @@ def test_parent_list_is_memoised_per_connection(run, emulator):
 
 def test_semi_join_analytics_calls(run, campaigns, emulator):
     active = [c["id"] for c in campaigns if c["status"] == "ACTIVE"]
-    rows, calls = run(
+    _, calls = run(
         "SELECT count(DISTINCT a.campaign_id) FROM campaigns c JOIN campaign_analytics a ON a.campaign_id = c.id "
         "WHERE c.status = 'ACTIVE'"
     )
@@ -213,3 +213,10 @@ def test_bad_column_fails_before_any_call(run, emulator):
     with pytest.raises(pinsql.ProgrammingError, match="nme"):
         run("SELECT nme FROM board_pins")
     assert emulator.calls() == 0
+
+
+def test_limit_applies_to_analytics_scans(conn):
+    cur = conn.cursor()
+    cur.execute("SELECT campaign_id, date FROM campaign_analytics LIMIT 5")
+    assert len(cur.fetchall()) == 5
+    assert cur.query_plan[-1].limit == 5  # fan-out requests start in batches and stop once 5 rows are in

@@ -122,6 +122,12 @@ def test_table_names_case_insensitive_and_schema_qualified(q, data):
     assert q("SELECT count(pinterest.ad_accounts.id) FROM pinterest.ad_accounts") == [(n,)]
 
 
+def test_ad_tables_follow_ad_account_id_in_where(q, emulator):
+    ids = emulator.data.ad_account_ids()
+    rows = q("SELECT ad_account_id, count(*) FROM campaigns WHERE ad_account_id IN (?, ?) GROUP BY 1 ORDER BY 1", ids[:2])
+    assert rows == sorted((a, len(emulator.data.campaigns(a))) for a in ids[:2] if emulator.data.campaigns(a))
+
+
 def test_board_pins_reference(q, data):
     rows = q("SELECT id, title, created_at FROM board_pins WHERE board_id = ? ORDER BY id", [data["board"]["id"]])
     ref = sorted(data["board_pins"], key=lambda p: p["id"])
@@ -206,9 +212,40 @@ def test_errors_users_can_act_on(conn):
         cur.execute("SELECT * FROM campaign")
     with pytest.raises(ProgrammingError, match="nme"):
         cur.execute("SELECT nme FROM campaigns")
+    with pytest.raises(ProgrammingError, match="did you mean 'name'"):
+        cur.execute("SELECT c.nme FROM campaigns c")
     with pytest.raises(ProgrammingError, match="line 1, column"):
         cur.execute("SELECT * FRM campaigns")
     with pytest.raises(ProgrammingError, match="pin_id"):
         cur.execute("SELECT * FROM pin_analytics")
     with pytest.raises(DataError, match="earliest allowed date"):
         cur.execute("SELECT * FROM campaign_analytics WHERE date >= '2020-01-01'")
+
+
+def test_explain_reports_contradictions_and_limits(q):
+    (row,) = q("EXPLAIN SELECT * FROM campaigns WHERE status = 'ACTIVE' AND status = 'PAUSED'")
+    assert row[5] == "0" and "no API call" in row[7]
+    (row,) = q("EXPLAIN SELECT id FROM campaigns WHERE status = ? LIMIT 7", ["ACTIVE"])
+    assert '"page_size": "7"' in row[4] and "stops after 7 rows" in row[7]
+
+
+def test_information_schema_marks_required_filters(q):
+    rows = q("SELECT column_name FROM information_schema.columns WHERE table_name = 'pin_analytics' AND required_filter")
+    assert rows == [("pin_id",)]
+
+
+def test_separate_connections_in_threads(emulator):
+    import concurrent.futures
+
+    import pinsql
+
+    def count(table):
+        with pinsql.connect(**emulator.connection_properties()) as c:
+            cur = c.cursor()
+            cur.execute(f"SELECT count(*) FROM {table}")
+            return cur.fetchone()[0]
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(count, ["boards", "ad_accounts", "boards", "ad_accounts"]))
+    n_boards, n_accounts = len(emulator.data.boards()), len(emulator.data.ad_accounts())
+    assert got == [n_boards, n_accounts, n_boards, n_accounts]

@@ -26,7 +26,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 ADMIN = {"username": "admin", "password": "admin-pw-for-check"}
@@ -164,7 +164,22 @@ def run(emu, api: Api) -> None:
     names = {t["value"] for t in tables["result"]}
     check({"campaigns", "boards", "pins", "campaign_analytics"} <= names, f"{tables['count']} tables listed")
 
-    # -- SQL Lab --------------------------------------------------------------------------------
+    # -- SQL Lab: table metadata, the preview query, a query -------------------------------------
+    resp = api.get(f"/api/v1/database/{db_id}/table_metadata/?name=campaigns&schema=pinterest")
+    check(resp.status_code == 200, f"table metadata (HTTP {resp.status_code}: {resp.get_data(as_text=True)[:300]})")
+    types = {c["name"]: c["type"] for c in resp.json["columns"]}
+    check(types.get("created_time", "").startswith("TIMESTAMP") and types.get("daily_spend_cap") == "BIGINT",
+          f"SQL Lab sees the catalog's column types (created_time {types.get('created_time')})")
+    resp = api.get(f"/api/v1/database/{db_id}/select_star/campaigns/pinterest/")
+    check(resp.status_code == 200, f"select_star (HTTP {resp.status_code})")
+    preview_sql = resp.json["result"]
+    log("preview SQL: " + " ".join(preview_sql.split()))
+    resp = api.post("/api/v1/sqllab/execute/", {
+        "database_id": db_id, "schema": "pinterest", "client_id": uuid.uuid4().hex[:10], "runAsync": False,
+        "sql": preview_sql,
+    })
+    check(resp.status_code == 200 and len(resp.json["data"]) == 100, "the table preview query returns 100 rows")
+
     campaigns = emu.data.campaigns(ad_account)
     resp = api.post("/api/v1/sqllab/execute/", {
         "database_id": db_id, "schema": "pinterest", "client_id": uuid.uuid4().hex[:10], "runAsync": False,
@@ -217,6 +232,55 @@ def run(emu, api: Api) -> None:
           f"{sum(want_counts.values())} campaigns since {start.date()})")
     counts = [row["count"] for row in result["data"]]
     check(counts == sorted(counts, reverse=True), "rows are ordered by the count metric, descending")
+
+    analytics_chart(emu, api, db_id, token, ad_account)
+
+
+def _day(value) -> date:
+    """A chart row's temporal value (epoch milliseconds or ISO text) as a date."""
+    if isinstance(value, (int, float)):
+        return datetime.fromtimestamp(value / 1000, tz=timezone.utc).date()
+    return datetime.fromisoformat(str(value)).date()
+
+
+def analytics_chart(emu, api: Api, db_id: int, token: str, ad_account: str) -> None:
+    """A weekly spend chart on campaign_analytics: DATE column, P1W grain, a pushed-down date range."""
+    import pinsql
+
+    resp = api.post("/api/v1/dataset/", {"database": db_id, "schema": "pinterest", "table_name": "campaign_analytics"})
+    check(resp.status_code == 201, f"analytics dataset created (HTTP {resp.status_code})")
+    today = datetime.now(timezone.utc).date()
+    start, end = today - timedelta(days=20), today - timedelta(days=5)
+    emu.clear_log()
+    resp = api.post("/api/v1/chart/data", {
+        "datasource": {"id": resp.json["id"], "type": "table"},
+        "force": True, "result_format": "json", "result_type": "full",
+        "queries": [{
+            "columns": [{"timeGrain": "P1W", "columnType": "BASE_AXIS", "sqlExpression": "date",
+                         "label": "date", "expressionType": "SQL"}],
+            "metrics": [{"expressionType": "SIMPLE", "column": {"column_name": "spend_in_micro_dollar"},
+                         "aggregate": "SUM", "label": "spend"}],
+            "filters": [{"col": "date", "op": "TEMPORAL_RANGE", "val": f"{start}T00:00:00 : {end}T00:00:00"}],
+            "orderby": [["spend", False]],
+            "row_limit": 1000,
+        }],
+    })
+    check(resp.status_code == 200, f"analytics chart ran (HTTP {resp.status_code}: {resp.get_data(as_text=True)[:400]})")
+    result = resp.json["result"][0]
+    log("analytics chart SQL: " + " ".join(result["query"].split()))
+    calls = [r for r in emu.request_log.snapshot() if r.path.endswith("/campaigns/analytics")]
+    check(bool(calls) and all(c.query.get("start_date") == [start.isoformat()] for c in calls),
+          f"the time range reached the API as start_date={start} ({len(calls)} analytics calls)")
+    got = {_day(row["date"]): row["spend"] for row in result["data"]}
+    with pinsql.connect(BaseURL=emu.url, OAuthAccessToken=token, AdAccountId=ad_account) as conn:
+        cur = conn.cursor()
+        cur.execute("SELECT date, spend_in_micro_dollar FROM campaign_analytics WHERE date >= ? AND date < ?",
+                    [start, end])
+        weekly: dict[date, int] = {}
+        for day, spend in cur.fetchall():
+            monday = day - timedelta(days=day.weekday())
+            weekly[monday] = weekly.get(monday, 0) + (spend or 0)
+    check(got == weekly, f"weekly spend matches pinsql's daily rows ({len(weekly)} weeks)")
 
 
 def main() -> int:

@@ -90,7 +90,9 @@ class Requirements(SuiteRequirements):
 
     # -- other
     unicode_ddl = property(lambda self: closed())
-    json_type = property(lambda self: closed())  # JSON paths/index operators are not compiled yet
+    # The suite's JSON tests insert rows without ids (autoincrement, closed above);
+    # JSON element access is tested on catalog tables in tests/dialect instead.
+    json_type = property(lambda self: closed())
     array_type = property(lambda self: closed())
     datetime_timezone = property(lambda self: closed())  # session tables keep naive timestamps
     time_timezone = property(lambda self: closed())
