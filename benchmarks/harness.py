@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -120,6 +121,38 @@ def measure(emu: EmulatorProcess, client: str, fn: Callable[[], int]) -> Measure
 def api_calls(entries: list[dict]) -> list[dict]:
     """The log entries that are Pinterest API calls (OAuth token traffic is not counted)."""
     return [e for e in entries if e.get("category") != "oauth"]
+
+
+def ideal_client_seconds(emu: EmulatorProcess, entries: list[dict], concurrency: int) -> float | None:
+    """Wall time of a minimal client making the same calls: requests + ``json.loads`` and nothing else.
+
+    The logged GETs are grouped into chains (same path and parameters but the bookmark: the
+    pages of one list), each chain fetched in order, up to ``concurrency`` chains at once, at
+    whatever latency the emulator injects now. Dependencies between chains (a fan-out waits
+    for its parent list) are ignored, so this is optimistic: a floor for the same plan against
+    this emulator, which bills its own serving time and contention as a real client would see.
+    """
+    chains: dict[tuple, list[dict]] = {}
+    for e in entries:
+        if e["method"] == "GET" and e.get("status") in (200, None):
+            key = (e["path"], tuple(sorted((k, tuple(v)) for k, v in e["query"].items() if k != "bookmark")))
+            chains.setdefault(key, []).append(e)
+    if not chains:
+        return None
+    local = threading.local()
+
+    def run_chain(chain: list[dict]) -> None:
+        if not hasattr(local, "session"):
+            local.session = requests.Session()
+            local.session.trust_env = False
+            local.session.headers["Authorization"] = f"Bearer {emu.token}"
+        for e in chain:
+            json.loads(local.session.get(emu.absolute(e["path"]), params=e["query"], timeout=60).content)
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(max(1, concurrency)) as pool:
+        list(pool.map(run_chain, chains.values()))
+    return time.perf_counter() - t0
 
 
 def response_rows(payload: Any) -> int:

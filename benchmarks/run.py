@@ -28,7 +28,9 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from harness import EmulatorProcess, JsonCost, Measurement, api_calls, json_loads_cost, measure  # noqa: E402
+from harness import (  # noqa: E402
+    EmulatorProcess, JsonCost, Measurement, api_calls, ideal_client_seconds, json_loads_cost, measure,
+)
 from lower_bound import Plan  # noqa: E402
 from queries import BY_NAME, QUERIES, Query  # noqa: E402
 
@@ -128,8 +130,8 @@ def fmt(value: float | int | None, spec: str = ".2f") -> str:
     return "-" if value is None else format(value, spec)
 
 
-def row_for(m: Measurement, q: Query, facts: dict, params: dict, plan: Plan, crit: float, crit_calls: int,
-            latency: float, cost: JsonCost | None, expected: int | None) -> dict[str, Any]:
+def row_for(m: Measurement, q: Query, facts: dict, params: dict, plan: Plan, crit: float, ideal: float | None,
+            cost: JsonCost | None, expected: int | None) -> dict[str, Any]:
     api_rows = cost.api_rows if cost else None
     cpu_row = m.cpu / api_rows * 1e6 if (m.cpu is not None and api_rows) else None
     json_row = cost.seconds / api_rows * 1e6 if (cost and api_rows) else None
@@ -147,15 +149,13 @@ def row_for(m: Measurement, q: Query, facts: dict, params: dict, plan: Plan, cri
     else:
         ok = m.error is None and not m.note.startswith("stopped") and (expected is None or m.rows == expected)
     serve = cost.serve_seconds if cost else None
-    # Against this emulator each call on the critical path also costs its serving time, and the
-    # emulator (one process) serves at most one request at a time.
-    floor = max(crit_calls * (latency + serve / cost.bodies), serve) if serve else None
+    floor = max(crit, ideal) if ideal else None  # the best wall time reachable against this emulator
     note = " ".join((note or "").split())  # one line: error texts may carry newlines
     note = note if len(note) <= 200 else note[:197] + "..."
     return {
         "client": m.client, "calls": m.calls, "lower_bound": plan.calls, "wall_s": m.wall,
         "critical_path_s": crit, "wall_ratio": m.wall / crit if crit else None,
-        "serve_s": serve, "floor_s": floor, "wall_floor_ratio": m.wall / floor if floor else None, "rows": m.rows,
+        "serve_s": serve, "ideal_s": ideal, "wall_floor_ratio": m.wall / floor if floor else None, "rows": m.rows,
         "api_rows": api_rows, "rows_per_s": api_rows / m.wall if (api_rows and m.wall) else None,
         "cpu_us_per_row": cpu_row, "json_us_per_row": json_row,
         "cpu_ratio": cpu_row / json_row if (cpu_row and json_row) else None,
@@ -163,7 +163,7 @@ def row_for(m: Measurement, q: Query, facts: dict, params: dict, plan: Plan, cri
     }
 
 
-HEADER = ("client", "calls", "LB", "wall s", "crit s", "wall/crit", "serve s", "wall/floor", "rows", "API rows",
+HEADER = ("client", "calls", "LB", "wall s", "crit s", "wall/crit", "ideal s", "wall/floor", "rows", "API rows",
           "rows/s", "CPU µs/row", "json µs/row", "CPU/json", "note")
 
 
@@ -177,7 +177,7 @@ def print_table(q: Query, sql: str, plan: Plan, crit_calls: int, crit: float, la
     print("|" + "---|" * len(HEADER))
     for r in rows:
         cells = [r["client"], fmt(r["calls"], "d"), fmt(r["lower_bound"], "d"), fmt(r["wall_s"]),
-                 fmt(r["critical_path_s"]), fmt(r["wall_ratio"]), fmt(r["serve_s"]), fmt(r["wall_floor_ratio"]),
+                 fmt(r["critical_path_s"]), fmt(r["wall_ratio"]), fmt(r["ideal_s"]), fmt(r["wall_floor_ratio"]),
                  fmt(r["rows"], "d"),
                  fmt(r["api_rows"], "d"),
                  fmt(r["rows_per_s"], ".0f"), fmt(r["cpu_us_per_row"], ".1f"), fmt(r["json_us_per_row"], ".1f"),
@@ -279,9 +279,11 @@ def main(argv: list[str] | None = None) -> int:
                 measurements.append(run_requests(emu, q, params, facts, args.baseline_budget))
             if not args.no_sdk:
                 measurements.append(run_sdk(emu, q, params, facts, args.baseline_budget))
+            ideal = {m.client: ideal_client_seconds(emu, m.entries, concurrency)
+                     for m in measurements if m.client == "pinsql"}
             emu.set_latency(0.0)  # replaying responses for json.loads timing needs no latency
             rows = [row_for(m, q, facts, params, plan, crit,
-                            crit_calls, latency,
+                            ideal.get(m.client),
                             json_loads_cost(emu, m.entries, time_serving=m.client == "pinsql"), expected)
                     for m in measurements]
             emu.set_latency(latency)

@@ -17,6 +17,7 @@ pinsql SQL as DuckDB instead, add
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime
 from typing import Any
@@ -113,6 +114,19 @@ def convert_dttm(target_type: str, dttm: datetime) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1)
+def function_names() -> list[str]:
+    """SQL functions a query can use: DuckDB's, which runs everything pinsql does not push to the API."""
+    import duckdb
+
+    with duckdb.connect(":memory:") as duck:
+        rows = duck.execute(
+            "SELECT DISTINCT function_name FROM duckdb_functions() "
+            "WHERE function_type IN ('scalar', 'aggregate', 'macro') ORDER BY 1"
+        ).fetchall()
+    return [name for (name,) in rows if re.fullmatch(r"[a-z][a-z0-9_]*", name)]
+
+
 class PinterestEngineSpec(BaseEngineSpec):  # type: ignore[misc,valid-type]
     """Superset engine spec for the pinsql SQLAlchemy dialect."""
 
@@ -154,6 +168,11 @@ class PinterestEngineSpec(BaseEngineSpec):  # type: ignore[misc,valid-type]
     @classmethod
     def convert_dttm(cls, target_type: str, dttm: datetime, db_extra: dict[str, Any] | None = None) -> str | None:
         return convert_dttm(target_type, dttm)
+
+    @classmethod
+    def get_function_names(cls, database: Any) -> list[str]:
+        """SQL Lab autocomplete; needs no connection (the list is DuckDB's)."""
+        return function_names()
 
     @classmethod
     def epoch_to_dttm(cls) -> str:

@@ -11,6 +11,7 @@ as they are and never decoded again (a ``+`` in a secret stays a ``+``).
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Mapping
 
 from sqlalchemy.engine import URL
@@ -26,6 +27,7 @@ def _key(name: str) -> str:
     return name.strip().lower().replace("_", "").replace("-", "")
 
 
+@functools.lru_cache(maxsize=1)
 def _canonical_names() -> dict[str, str]:
     """Lookup key -> official property name, for ``OAuthClientId`` and ``oauth_client_id`` alike."""
     names: dict[str, str] = {}

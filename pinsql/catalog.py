@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import yaml
 
@@ -93,8 +95,15 @@ class Filter:
     #: Value sent when the query gives none (analytics settings). The column
     #: shows the value that was sent.
     default: Any = None
+    #: Date-valued parameters: when the query gives none, send the UTC date this
+    #: many days before today (0 = today) instead of a fixed ``default``.
+    default_days_ago: int | None = None
     #: Allowed values (enums): a predicate outside them matches nothing.
     values: tuple[Any, ...] | None = None
+    #: The regular expression the API enforces on each value (the spec's
+    #: ``pattern``, e.g. ``^\d+$`` for ids): a value it rejects matches no
+    #: row, so it is never sent.
+    pattern: str | None = None
     #: Range filters (dates): the query parameters bounding the range.
     start_param: str | None = None
     end_param: str | None = None
@@ -103,6 +112,47 @@ class Filter:
     max_lookback_days: int | None = None
     #: Window used when a required date range is not given in WHERE.
     default_days: int | None = None
+
+    @property
+    def has_default(self) -> bool:
+        return self.default is not None or self.default_days_ago is not None
+
+    def allows(self, value: Any) -> bool:
+        """Whether the API accepts ``value`` for this filter (enum values and pattern)."""
+        if self.values is not None and value not in self.values:
+            return False
+        if self.pattern is not None:
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            return spec_regex(self.pattern).search(text) is not None
+        return True
+
+
+@functools.lru_cache(maxsize=64)
+def spec_regex(pattern: str) -> re.Pattern:
+    r"""Compile an OpenAPI (ECMAScript) ``pattern`` for Python's ``re``.
+
+    Two differences matter for the patterns the spec uses: ``\d`` means ASCII
+    digits only, and ``$`` matches only at the very end (Python's also matches
+    before a final newline, which would let ``"1\n"`` through).
+    """
+    out: list[str] = []
+    escaped = in_class = False
+    for ch in pattern:
+        if escaped:
+            out.append(ch)
+            escaped = False
+        elif ch == "\\":
+            out.append(ch)
+            escaped = True
+        elif in_class:
+            out.append(ch)
+            in_class = ch != "]"
+        elif ch == "[":
+            out.append(ch)
+            in_class = True
+        else:
+            out.append(r"\Z" if ch == "$" else ch)
+    return re.compile("".join(out), re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -138,8 +188,6 @@ class Endpoint:
 
     @property
     def path_params(self) -> tuple[str, ...]:
-        import re
-
         return tuple(re.findall(r"{([^}]+)}", self.path))
 
     def filter_for(self, column: str) -> Filter | None:
@@ -293,11 +341,13 @@ def _filter(raw: Any, where: str) -> Filter:
         required=bool(r.get("required", False)),
         default=r.get("default"),
         values=tuple(values) if values is not None else None,
+        pattern=r.get("pattern"),
         start_param=r.get("start_param"),
         end_param=r.get("end_param"),
         max_span_days=r.get("max_span_days"),
         max_lookback_days=r.get("max_lookback_days"),
         default_days=r.get("default_days"),
+        default_days_ago=r.get("default_days_ago"),
     )
     r.done()
     bad = set(f.ops) - set(FILTER_OPS)
@@ -309,6 +359,16 @@ def _filter(raw: Any, where: str) -> Filter:
         raise SchemaError(f"{where}: a range filter needs start_param and end_param")
     if not (f.param or f.path_param or f.start_param):
         raise SchemaError(f"{where}: a filter needs param, path_param or start_param/end_param")
+    if f.default_days_ago is not None and (f.default is not None or not isinstance(f.default_days_ago, int)
+                                           or f.default_days_ago < 0):
+        raise SchemaError(f"{where}: default_days_ago must be a whole number of days >= 0, without default")
+    if f.pattern is not None:
+        if not isinstance(f.pattern, str):
+            raise SchemaError(f"{where}: pattern must be a string (quote it)")
+        try:
+            spec_regex(f.pattern)
+        except re.error as e:
+            raise SchemaError(f"{where}: pattern {f.pattern!r} is not a valid regular expression: {e}") from None
     return f
 
 

@@ -5,6 +5,10 @@ shared by the whole session: do not change its data; reset faults you set.
 ``conn`` - a fresh pinsql connection to it, with AdAccountId set to the
 emulator's main ad account (so call counts never include the lookup of the
 default account).
+
+Every test also runs isolated from the developer's machine: no ``PINTEREST_*``
+variable from the shell, and pinsql's config directory (tokens, named
+connections, history) under the test's temporary directory.
 """
 
 from __future__ import annotations
@@ -13,6 +17,17 @@ import pytest
 
 import pinsql
 from pinsql.emulator import Emulator
+
+
+SDK_ENVIRONMENT = ("PINTEREST_APP_ID", "PINTEREST_APP_SECRET", "PINTEREST_ACCESS_TOKEN",
+                   "PINTEREST_REFRESH_ACCESS_TOKEN", "PINTEREST_API_URI")
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(monkeypatch, tmp_path):
+    for name in SDK_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PINSQL_CONFIG_DIR", str(tmp_path / "config"))
 
 
 @pytest.fixture(scope="session")

@@ -81,6 +81,13 @@ class Spec:
             schema = self.deref(schema.get("items", {}))
         return _enum_values(self, schema)
 
+    def param_pattern(self, path: str, name: str) -> str | None:
+        """The ``pattern`` each value of a parameter must match (of its items for arrays)."""
+        schema = self.param_schema(path, name)
+        if schema.get("type") == "array":
+            schema = self.deref(schema.get("items", {}))
+        return schema.get("pattern")
+
     def oauth_scopes(self, path: str, method: str = "get") -> list[str] | None:
         """Scopes of the user OAuth flow (``pinterest_oauth2``) the operation requires."""
         op = self.operation(path, method) or {}

@@ -2,6 +2,7 @@
 
     python tools/schemas.py check      # schemas vs openapi.json; exit 1 on any problem
     python tools/schemas.py generate   # rewrite the generated metric blocks of analytics tables
+    python tools/schemas.py patterns   # add the spec's value patterns to filters that lack them
     python tools/schemas.py docs       # rewrite docs/data-model.md
 
 ``--spec PATH`` overrides the spec location (default: ../shared/pinterest-openapi/openapi.json
@@ -25,7 +26,15 @@ sys.path.insert(0, str(REPO))
 from schema_metrics import metric_column
 from schema_spec import DEFAULT_SPEC_PATH, UNTYPED, Spec
 
-from pinsql.catalog import BASIC_SHAPES, Catalog, Endpoint, Table, load_files
+from pinsql.catalog import (
+    BASIC_SHAPES,
+    Catalog,
+    Endpoint,
+    Filter,
+    Table,
+    load_files,
+    parse_table,
+)
 
 SCHEMA_DIR = REPO / "schemas"
 DATA_MODEL_DOC = REPO / "docs" / "data-model.md"
@@ -60,10 +69,18 @@ def _targeting_row(spec: Spec, resp: Any) -> Any:
     }
 
 
-CUSTOM_SHAPES = {"organic_daily_metrics": _organic_daily_row, "targeting_metrics": _targeting_row}
+def _ranked_pin_row(spec: Spec, resp: Any) -> Any:
+    """One element of ``pins``, plus the ``_rank`` key the extractor adds."""
+    pins = spec.lookup(resp, "pins")
+    pin = spec.items_schema(pins[0]) if isinstance(pins, list) and pins else {}
+    return {"allOf": [pin, {"type": "object", "properties": {"_rank": {"type": "integer"}}}]}
+
+
+CUSTOM_SHAPES = {"organic_daily_metrics": _organic_daily_row, "targeting_metrics": _targeting_row,
+                 "ranked_pins": _ranked_pin_row}
 
 #: Where metric keys sit inside a row, by shape.
-METRIC_PREFIX = {"organic_daily_metrics": "metrics.", "targeting_metrics": "metrics."}
+METRIC_PREFIX = {"organic_daily_metrics": "metrics.", "targeting_metrics": "metrics.", "ranked_pins": "metrics."}
 
 #: SQL type -> accepted (json type, format) of the spec field.
 COMPATIBLE = {
@@ -212,6 +229,7 @@ def check_table(spec: Spec, t: Table) -> list[str]:
                     problems.append(f"{ew}: filter on {f.column}: {qp!r} is not a query parameter of this endpoint")
             if f.path_param and f.path_param not in e.path_params:
                 problems.append(f"{ew}: filter on {f.column}: path_param {f.path_param!r} is not in the path")
+            problems += _check_pattern(spec, e, f, ew, path_params | query)
             if f.param and f.param in query:
                 ps = spec.param_schema(e.path, f.param)
                 max_items = ps.get("maxItems")
@@ -240,6 +258,79 @@ def check_table(spec: Spec, t: Table) -> list[str]:
         if s not in scope_union:
             problems.append(f"{where}: scope {s!r} is not required by any of the table's endpoints")
     return problems
+
+
+def _check_pattern(spec: Spec, e: Endpoint, f: Filter, ew: str, params: set[str]) -> list[str]:
+    """A filter's ``pattern`` must be exactly the spec's (values it rejects are never sent)."""
+    name = f.path_param or f.param
+    if not name or name not in params:
+        return []
+    expected = spec.param_pattern(e.path, name)
+    if f.pattern == expected:
+        return []
+    if f.pattern is None:
+        return [(f"{ew}: filter on {f.column}: the spec requires {name!r} to match {expected}: "
+                 f"add pattern: '{expected}' (python tools/schemas.py patterns)")]
+    if expected is None:
+        return [f"{ew}: filter on {f.column}: pattern {f.pattern} but the spec gives {name!r} no pattern"]
+    return [f"{ew}: filter on {f.column}: pattern {f.pattern} but the spec says {expected}"]
+
+
+def missing_patterns(spec: Spec, t: Table) -> list[tuple[str, str, str]]:
+    """(endpoint, column, spec pattern) of every filter that lacks the spec's pattern."""
+    out = []
+    for e in t.endpoints:
+        if spec.operation(e.path) is None:
+            continue
+        params = spec.parameters(e.path)
+        for f in e.filters:
+            name = f.path_param or f.param
+            if f.pattern is None and name in params:
+                expected = spec.param_pattern(e.path, name)
+                if expected is not None:
+                    out.append((e.name, f.column, expected))
+    return out
+
+
+def add_patterns(spec: Spec) -> list[Path]:
+    """Write the spec's pattern into every filter that lacks it; return changed files.
+
+    Edits the text (filters are one-line or wrapped flow mappings) so comments
+    and layout stay as they are.
+    """
+    changed = []
+    for path in schema_files():
+        with path.open(encoding="utf-8") as fh:
+            table = parse_table(yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), path.name)
+        todo = missing_patterns(spec, table)
+        if not todo:
+            continue
+        lines = path.read_text(encoding="utf-8").split("\n")
+        for endpoint, column, pattern in todo:
+            i = _filter_line(lines, endpoint, column, path)
+            while not lines[i].rstrip().endswith("}"):
+                i += 1
+            quoted = "'" + pattern.replace("'", "''") + "'"
+            line = lines[i].rstrip()
+            lines[i] = line[:-1] + f", pattern: {quoted}}}"
+        path.write_text("\n".join(lines), encoding="utf-8")
+        changed.append(path)
+    return changed
+
+
+def _filter_line(lines: list[str], endpoint: str, column: str, path: Path) -> int:
+    """Index of the line opening the flow mapping of one endpoint's filter on ``column``."""
+    in_endpoint = False
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped.startswith("- name:"):
+            in_endpoint = stripped.split(":", 1)[1].strip() == endpoint
+        elif in_endpoint and stripped.startswith("- {column:"):
+            if stripped[len("- {column:"):].split(",")[0].strip() == column:
+                return i
+        elif line and not line[0].isspace():
+            in_endpoint = False  # a new top-level key (columns:) ends the endpoint list
+    raise SystemExit(f"{path.name}: cannot find the filter on {column} of endpoint {endpoint} (write it as a flow mapping)")
 
 
 def _check_columns(spec: Spec, t: Table, e: Endpoint, ew: str, params: set[str]) -> list[str]:
@@ -336,6 +427,10 @@ def render_docs(catalog: Catalog) -> str:
                     extra.append("inexact")
                 if f.default is not None:
                     extra.append(f"default {f.default}")
+                if f.default_days_ago is not None:
+                    extra.append("default today" if not f.default_days_ago else f"default {f.default_days_ago} days ago")
+                if f.pattern is not None:
+                    extra.append(f"values match `{f.pattern}`")
                 ops = "/".join(f.ops) if not f.path_param else "eq/in, one call per value"
                 limit = f" ≤{f.max_values}" if f.max_values > 1 else ""
                 pushes.append(f"{f.column}: {target} {ops}{limit}" + (f" ({', '.join(extra)})" if extra else ""))
@@ -353,7 +448,7 @@ def render_docs(catalog: Catalog) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=["check", "generate", "docs"])
+    ap.add_argument("command", choices=["check", "generate", "patterns", "docs"])
     ap.add_argument("--spec", default=str(DEFAULT_SPEC_PATH))
     args = ap.parse_args(argv)
     if args.command == "docs":
@@ -361,8 +456,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {DATA_MODEL_DOC.relative_to(REPO)}")
         return 0
     spec = Spec.load(args.spec)
-    if args.command == "generate":
-        for p in generate(spec):
+    if args.command in ("generate", "patterns"):
+        for p in (generate if args.command == "generate" else add_patterns)(spec):
             print(f"updated {p.relative_to(REPO)}")
         return 0
     problems = check(spec)

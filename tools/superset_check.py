@@ -103,7 +103,12 @@ def ensure_pinsql(env_dir: Path) -> None:
     # Only pins (name==version): editable or URL lines are not valid constraints.
     pins.write_text("".join(line + "\n" for line in freeze.splitlines() if "==" in line and not line.startswith("pinsql")))
     pip_env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_PROGRESS_BAR": "off"}
-    run([py, "-m", "pip", "install", "-q", "-c", pins, "-e", REPO], env=pip_env)
+    try:
+        run([py, "-m", "pip", "install", "-q", "-c", pins, "-e", REPO], env=pip_env)
+    except subprocess.CalledProcessError:
+        log("pip could not install pinsql without changing Superset's pins: pinsql's requirements are too "
+            f"narrow for Superset 6.1 (compare pyproject.toml with {pins})")
+        raise
     stamp.write_text(key)
 
 

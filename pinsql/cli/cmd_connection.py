@@ -34,7 +34,9 @@ named "default" is used when no connection option is given.
 
 ADD_EPILOG = """\
 Properties follow the name as --Name VALUE (or --Name=VALUE), or all at once
-as --dsn "Name=value;Name=value", e.g.
+as --dsn "Name=value;Name=value" ("pinsql connection properties" lists them).
+
+examples:
   pinsql connection add prod --OAuthClientId 1234567 --OAuthClientSecret - --AdAccountId 5497
   pinsql connection add emu --dsn "BaseURL=http://127.0.0.1:8900/v5;OAuthAccessToken=..."
   pinsql connection add prod --PageSize 100 --replace      # overwrite a saved connection
@@ -61,22 +63,30 @@ def register(sub: Any, parents: list, formatter: type) -> None:
 
     ls = actions.add_parser(
         "list", parents=parents, formatter_class=formatter, help="list saved connections",
+        epilog="examples:\n  pinsql connection list\n  pinsql connection list --no-check\n",
         description="List saved connections and whether each can sign in (one cheap API call each).",
     )
     ls.add_argument("--no-check", action="store_true", help="do not test the connections (no network)")
     ls.set_defaults(func=run_list, subparser=ls)
 
-    sh = actions.add_parser("show", parents=parents, formatter_class=formatter, help="show a connection's properties (secrets hidden)")
+    sh = actions.add_parser(
+        "show", parents=parents, formatter_class=formatter, help="show a connection's properties (secrets hidden)",
+        epilog="example:\n  pinsql connection show prod\n",
+    )
     sh.add_argument("name", metavar="NAME")
     sh.set_defaults(func=run_show, subparser=sh)
 
     pr = actions.add_parser(
         "properties", parents=parents, formatter_class=formatter, help="list every connection property",
+        epilog="example:\n  pinsql connection properties\n",
         description="List every connection property with its default and meaning.",
     )
     pr.set_defaults(func=run_properties, subparser=pr)
 
-    rm = actions.add_parser("remove", parents=parents, formatter_class=formatter, help="delete a saved connection")
+    rm = actions.add_parser(
+        "remove", parents=parents, formatter_class=formatter, help="delete a saved connection (and its secrets)",
+        epilog="example:\n  pinsql connection remove prod\n",
+    )
     rm.add_argument("name", metavar="NAME")
     rm.set_defaults(func=run_remove, subparser=rm)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import shutil
 import sys
 import textwrap
@@ -15,6 +16,8 @@ from . import output, run
 from .cmd_query import add_output_arguments, is_explain, max_rows
 from .session import Session, UsageError
 from .shell import Shell
+
+log = logging.getLogger("pinsql.cli")
 
 EPILOG = """\
 examples:
@@ -120,6 +123,11 @@ def run_command(args: argparse.Namespace, session: Session) -> int:
         except Error as exc:
             failures += 1
             out.write(f"   error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}\n")
+            continue
+        except Exception as exc:  # a bug in one example must not hide the others
+            failures += 1
+            log.debug("example %d failed", number, exc_info=True)
+            out.write(f"   internal error: {type(exc).__name__}: {exc} (a bug in pinsql; --debug shows more)\n")
             continue
         run.write(outcome, "table", None, max_rows=20)
     out.write(

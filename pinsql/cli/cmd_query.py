@@ -125,5 +125,5 @@ def run_command(args: argparse.Namespace, session: Session) -> int:
         if outcome.result is None:
             run.write(outcome, fmt, None, max_rows=limit)  # a status line on stderr
     if with_rows:
-        run.write(with_rows[0], fmt, args.output, max_rows=limit)
+        run.write(with_rows[0], fmt, args.output, max_rows=limit, vertical=args.vertical)
     return 0

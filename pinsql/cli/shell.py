@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import sys
 from collections.abc import Callable
 from typing import IO, Any
@@ -22,6 +23,8 @@ from .config import history_file
 from .progress import counters_of
 from .run import split_statements
 from .session import Session, UsageError
+
+log = logging.getLogger("pinsql.cli")
 
 EPILOG = """\
 examples:
@@ -190,6 +193,9 @@ class Shell:
             self.stderr.write("\ninterrupted\n")
         except (Error, UsageError) as exc:
             self._error(exc)
+        except Exception as exc:  # a bug must not end the session and lose its state
+            log.debug("shell statement failed", exc_info=True)
+            self._error(RuntimeError(f"internal error: {type(exc).__name__}: {exc} (a bug in pinsql; --debug shows more)"))
 
     def execute(self, sql: str) -> None:
         def action() -> None:

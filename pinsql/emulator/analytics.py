@@ -1,15 +1,19 @@
 """Analytics numbers as pure functions of (entity id, period, metric, settings).
 
 Nothing is stored: any date range works and a test can recompute every value with the same calls
-the server makes (``Analytics.rows`` is exactly what an ads analytics endpoint returns).
+the server makes (``Analytics.rows`` is exactly what an ads analytics endpoint returns). The
+metrics of one row are consistent with each other (see ``metrics.py``); their volume grows with
+the entity's level and the period's length.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from . import metrics as model
 from .data import stable_hash
 
 if TYPE_CHECKING:
@@ -23,7 +27,7 @@ ID_KEYS = {
 # Columns whose values depend on the attribution settings (and vanish with HOUR granularity).
 _CONVERSION_MARKERS = ("CONVERSION", "CHECKOUT", "ROAS", "LEAD", "SIGNUP", "PAGE_VISIT",
                        "ADD_TO_CART", "CUSTOM", "WEB_SESSION", "COST_PER_ACTION", "APP_INSTALL",
-                       "SEARCH", "VIEW_CATEGORY", "WATCH_VIDEO", "UNKNOWN")
+                       "SEARCH", "VIEW_CATEGORY", "WATCH_VIDEO", "UNKNOWN", "WISHLIST", "SUBSCRIBE")
 DEFAULT_SETTINGS = {"click_window_days": 30, "engagement_window_days": 30, "view_window_days": 1,
                     "conversion_report_time": "TIME_OF_AD_ACTION", "attribution_types": "",
                     "reporting_timezone": ""}
@@ -57,6 +61,46 @@ def numeric_value(key: int, column: str) -> int | float:
     if "TIME" in column:
         return round((k % 600000) / 100, 2)
     return k % 5000
+
+
+#: Relative size of an entity's numbers by level (an account serves more than one ad).
+LEVEL_SCALE = {"ad_account": 20.0, "campaign": 5.0, "ad_group": 2.0, "ad": 1.0, "pin": 1.0,
+               "product_group": 2.0}
+
+
+def _modeled_groups() -> dict[str, str]:
+    """Metric → the model group computing it (run once with draws taking every branch)."""
+    groups: dict[str, str] = {}
+    for value in (0.0, 0.99):
+        u = lambda _name, v=value: v
+        delivery = model.ads_delivery(u, 1.0)
+        for group, names in (("conversions", model.ads_conversions(u, delivery)),
+                             ("video", model.ads_video(u, delivery)), ("delivery", delivery)):
+            groups.update(dict.fromkeys(names, group))
+    return groups
+
+
+#: Metrics the consistent model computes; other metric columns are settings-like values.
+MODELED_METRICS = _modeled_groups()
+
+
+def period_days(granularity: str, date: str | None, end_date: str | None) -> float:
+    """Days one row covers (an hour is 1/24): the volume of its numbers scales with it."""
+    if granularity == "DAY" or date is None:
+        return 1.0
+    if granularity == "HOUR":
+        return 1 / 24
+    first = dt.date.fromisoformat(date[:10])
+    last = dt.date.fromisoformat(end_date) if end_date else None
+    if granularity == "TOTAL":
+        return float((last - first).days + 1) if last else 1.0
+    if granularity == "WEEK":
+        after = first + dt.timedelta(days=7 - first.weekday())
+    else:  # MONTH
+        after = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    if last is not None and last < after:
+        after = last + dt.timedelta(days=1)
+    return float((after - first).days)
 
 
 def periods(start: dt.date, end: dt.date, granularity: str) -> list[str | None]:
@@ -143,6 +187,8 @@ class Analytics:
         if granularity != "TOTAL":
             row["DATE"] = date
         attrs: dict[str, Any] | None = None
+        metrics = _RowMetrics(seed, level, entity_id, period, scope, attribution,
+                              period_days(granularity, date, end_date))
         for column in columns:
             if column in row:
                 continue
@@ -157,10 +203,16 @@ class Analytics:
             conversion = is_conversion_metric(column)
             if conversion and granularity == "HOUR":
                 continue  # HOUR no longer provides conversion metrics
+            if column in MODELED_METRICS:
+                value = metrics.get(column)
+                if value:  # the API omits empty columns
+                    row[column] = value
+                continue
+            # Settings-like columns (budgets, bid multipliers, flags): independent values.
             key = stable_hash(seed, entity_id, period, column, scope,
                               attribution if conversion else "")
             if key % 9 == 0:
-                continue  # the API omits empty columns
+                continue
             row[column] = numeric_value(key, column)
         return row
 
@@ -199,36 +251,74 @@ class Analytics:
         return result
 
     # ---------------------------------------------------------- organic
+    def organic_counts(self, scope: str, day: dt.date, **filters: Any) -> dict[str, int]:
+        """One day of organic activity of ``scope`` (a pin id, or "user:<split value>")."""
+        fkey = "|".join(f"{k}={filters[k]}" for k in sorted(filters))
+        return model.organic_counts(model.draws(self.data.seed, "organic", scope, day.isoformat(), fkey),
+                                    self._organic_size(scope))
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one Analytics per dataset, kept for its life
+    def _organic_size(self, scope: str) -> float:
+        size = 0.2 + 1.8 * (stable_hash(self.data.seed, "organic-size", scope) % 1000) / 1000
+        return size * 20 if scope.startswith("user:") else size  # a user: the whole account's pins
+
     def organic_daily(self, scope: str, day: dt.date, metrics: Iterable[str],
                       **filters: Any) -> dict[str, int | float]:
-        """Daily organic metrics of ``scope`` (a pin id, or "user:<split value>")."""
-        fkey = "|".join(f"{k}={filters[k]}" for k in sorted(filters))
-        out: dict[str, int | float] = {}
-        for metric in metrics:
-            key = stable_hash(self.data.seed, "organic", scope, day.isoformat(), metric, fkey)
-            if key % 13 == 0:
-                continue
-            out[metric] = numeric_value(key, metric)
-        return out
+        """Daily organic metrics of ``scope``: the requested ones that are not zero."""
+        values = model.organic_metrics(self.organic_counts(scope, day, **filters))
+        return {m: values[m] for m in metrics if m in values}
 
     def organic_block(self, scope: str, start: dt.date, end: dt.date, metrics: list[str],
-                      lifetime: bool = False, **filters: Any) -> dict[str, Any]:
-        """``{daily_metrics, summary_metrics[, lifetime_metrics]}`` for one split value."""
-        daily: list[dict[str, Any]] = []
-        summary: dict[str, int | float] = {}
-        n_days = (end - start).days + 1
-        for i in range(n_days):
+                      lifetime: bool = False, daily: bool = True, **filters: Any) -> dict[str, Any]:
+        """``{daily_metrics, summary_metrics[, lifetime_metrics]}`` for one split value.
+
+        Summary counts are the sums of the days; summary rates are computed from those sums.
+        ``daily=False`` leaves the (empty) day list out of the work, for rankings.
+        """
+        days: list[dict[str, Any]] = []
+        totals: dict[str, int] = {}
+        for i in range((end - start).days + 1):
             day = start + dt.timedelta(days=i)
-            values = self.organic_daily(scope, day, metrics, **filters)
-            daily.append({"date": day.isoformat(), "data_status": "READY", "metrics": values})
-            for metric, value in values.items():
-                summary[metric] = summary.get(metric, 0) + value
-        for metric, value in summary.items():
-            if isinstance(value, float):  # rates: the period's mean, not a sum
-                summary[metric] = round(value / n_days, 5)
-        block: dict[str, Any] = {"daily_metrics": daily, "summary_metrics": summary}
+            counts = self.organic_counts(scope, day, **filters)
+            if daily:
+                values = model.organic_metrics(counts)
+                days.append({"date": day.isoformat(), "data_status": "READY",
+                             "metrics": {m: values[m] for m in metrics if m in values}})
+            for k, v in counts.items():
+                totals[k] = totals.get(k, 0) + v
+        summary_all = model.organic_metrics(totals)
+        summary = {m: summary_all[m] for m in metrics if m in summary_all}
+        block: dict[str, Any] = {"daily_metrics": days, "summary_metrics": summary}
         if lifetime:
+            # More than any 90-day window can hold, so lifetime >= every period's sum.
             block["lifetime_metrics"] = {
-                m: stable_hash(self.data.seed, "lifetime", scope, m) % 100000
+                m: 1000 + stable_hash(self.data.seed, "lifetime", scope, m) % 100000
                 for m in ("TOTAL_COMMENTS", "TOTAL_REACTIONS")}
         return block
+
+
+class _RowMetrics:
+    """The consistent metrics of one ads row, computed group by group on first use."""
+
+    def __init__(self, seed: int, level: str, entity_id: str, period: str | None, scope: str,
+                 attribution: str, days: float) -> None:
+        size = 0.2 + 1.8 * (stable_hash(seed, entity_id, "size") % 1000) / 1000
+        self.volume = LEVEL_SCALE.get(level, 1.0) * size * days
+        self.key = (seed, entity_id, period, scope)
+        self.attribution = attribution
+        self.groups: dict[str, dict[str, Any]] = {}
+
+    def _group(self, name: str) -> dict[str, Any]:
+        if name not in self.groups:
+            u = model.draws(*self.key, "delivery")
+            if name == "delivery":
+                self.groups[name] = model.ads_delivery(u, self.volume)
+            elif name == "video":
+                self.groups[name] = model.ads_video(u, self._group("delivery"))
+            else:  # conversions also depend on the attribution settings
+                cu = model.draws(*self.key, self.attribution, "conversions")
+                self.groups[name] = model.ads_conversions(cu, self._group("delivery"))
+        return self.groups[name]
+
+    def get(self, column: str) -> Any:
+        return self._group(MODELED_METRICS[column]).get(column)

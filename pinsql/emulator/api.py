@@ -580,7 +580,7 @@ class Handlers:
         scored = []
         for p in candidates:
             pin_id = d.make_id("pin", p)
-            summary = d.analytics.organic_block(pin_id, start, end, metrics,
+            summary = d.analytics.organic_block(pin_id, start, end, metrics, daily=False,
                                                 **filters)["summary_metrics"]
             scored.append((summary.get(sort_by, 0), pin_id, summary))
         scored.sort(key=lambda t: (-t[0], t[1]))

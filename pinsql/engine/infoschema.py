@@ -34,7 +34,7 @@ def _required(table: Table, column: str) -> bool:
     return (
         bool(found)
         and all(
-            f is not None and (f.required or bool(f.path_param)) and f.default is None and not f.default_days
+            f is not None and (f.required or bool(f.path_param)) and not f.has_default and not f.default_days
             for f in found
         )
         and column not in table.parents

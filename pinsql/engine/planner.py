@@ -12,7 +12,12 @@ Passes, each usable alone:
    calls (get-by-id, id lists chunked at ``max_values``, parent keys, fan-out
    over the parent table, the connection's ad account, date windows).
 3. :func:`plan` - all references, including semi-join pushdown: keys read by
-   one scan narrow another (``campaign_id IN (ids of the filtered campaigns)``).
+   one scan narrow another (``campaign_id IN (ids of the filtered campaigns)``),
+   from joins, ``col IN (subquery)`` and ``col = (scalar subquery)``.
+
+Values an endpoint would reject (outside its enum ``values`` or its spec
+``pattern``, such as ``id = 'x'`` for a digits-only id) match no row and are
+never sent; when none is left, the scan makes no call.
 
 Pushdown only decides what is fetched: DuckDB applies every predicate again.
 """
@@ -59,6 +64,12 @@ class JoinKey:
     other_alias: str = ""
     #: keys expected from the other side (for cost estimates)
     est_keys: int = 0
+    #: Subquery keys: DuckDB SQL over the source's relation giving (a superset of)
+    #: the keys the subquery yields. None: every distinct value of the source
+    #: column among rows passing the source's own WHERE conjuncts.
+    query: str | None = None
+    #: Most keys the subquery yields (1 for a scalar subquery, n for LIMIT n), if known.
+    max_keys: int | None = None
 
 
 @dataclass
@@ -71,6 +82,8 @@ class RefInfo:
     pushed: list[tuple[str, str]] = field(default_factory=list)
     #: False when some conjunct on this reference could not become a constraint
     all_pushed: bool = True
+    #: columns of this reference in conjuncts that could not become constraints
+    unpushed: set[str] = field(default_factory=set)
     #: conjuncts on this reference alone (qualified with its alias), for semi-join keys
     local_conjuncts: list[exp.Expression] = field(default_factory=list)
     join_keys: list[JoinKey] = field(default_factory=list)
@@ -184,12 +197,24 @@ def _branches(scope: Scope, scopes: list[Scope]) -> list[Scope]:
 
 
 def _in_subquery_key(conj: exp.Expression, alias: str, scopes: list[Scope], infos: dict) -> JoinKey | None:
-    """``alias.col IN (SELECT t.k FROM <catalog table> t ...)``, uncorrelated: a semi-join key source."""
+    """A semi-join key source from an uncorrelated subquery over one catalog table.
+
+    ``alias.col IN (SELECT t.k FROM <catalog table> t ...)``, or
+    ``alias.col = (SELECT t.k ...)`` whose scalar subquery yields at most one key.
+    """
     conj = _strip(conj)
-    if not isinstance(conj, exp.In) or not isinstance(conj.this, exp.Column) or conj.this.table != alias:
+    if isinstance(conj, exp.In):
+        column, query, scalar = conj.this, conj.args.get("query"), False
+    elif isinstance(conj, exp.EQ):
+        column, query = conj.this, conj.expression
+        if isinstance(_strip(column), exp.Subquery):
+            column, query = query, column
+        column, query, scalar = _strip(column), _strip(query), True
+        if not isinstance(query, exp.Subquery):
+            return None
+    else:
         return None
-    query = conj.args.get("query")
-    if query is None:
+    if not isinstance(column, exp.Column) or column.table != alias or query is None:
         return None
     select = query.this if isinstance(query, exp.Subquery) else query
     if not isinstance(select, exp.Select) or len(select.expressions) != 1:
@@ -203,7 +228,60 @@ def _in_subquery_key(conj: exp.Expression, alias: str, scopes: list[Scope], info
     src = scope.selected_sources.get(col.table)
     if src is None or not isinstance(src[1], exp.Table) or src[1].name not in infos:
         return None
-    return JoinKey(conj.this.name, src[1].name, col.name, col.table)
+    key = JoinKey(column.name, src[1].name, col.name, col.table, query=_key_query(select, src[1].name))
+    key.max_keys = 1 if scalar else _limit_value(select)
+    return key
+
+
+#: Functions whose value changes between two evaluations: a subquery using one
+#: must not be run twice (once for keys, once in the query).
+_VOLATILE = {"random", "rand", "uuid", "gen_random_uuid", "setseed", "nextval", "now", "current_timestamp"}
+
+
+def _volatile(node: exp.Expression) -> bool:
+    for n in node.walk():
+        if isinstance(n, (exp.Rand, exp.CurrentTimestamp)):
+            return True
+        if isinstance(n, exp.Func):
+            name = str(n.this) if isinstance(n, exp.Anonymous) else n.sql_name()
+            if name.lower() in _VOLATILE:
+                return True
+    return False
+
+
+def _key_query(select: exp.Select, source: str) -> str | None:
+    """SQL giving every key the subquery can yield, over the source relation alone (None: not possible).
+
+    The result must contain whatever DuckDB later computes for the subquery,
+    so ``ORDER BY ... LIMIT n`` keeps every row ranked within the first n
+    (ties included: DuckDB may break them either way).
+    """
+    tables = list(select.find_all(exp.Table))
+    if len(tables) != 1 or tables[0].name != source:
+        return None
+    if any(s is not select for s in select.find_all(exp.Select)):
+        return None
+    if _volatile(select):
+        return None
+    q = select.copy()
+    limit = _limit_value(q)
+    order = q.args.get("order")
+    if q.args.get("limit") is None and q.args.get("offset") is None:
+        return q.sql("duckdb")
+    q.set("limit", None)
+    q.set("offset", None)
+    if limit is None or order is None:
+        return q.sql("duckdb")  # no order to rank by: any row may be picked
+    q.set("order", None)
+    # ORDER BY may name a projection alias, which the window cannot see: use the expression
+    aliases = {e.alias: e.unalias() for e in q.expressions if e.alias}
+    order = order.transform(
+        lambda n: aliases[n.name].copy() if isinstance(n, exp.Column) and not n.table and n.name in aliases else n
+    )
+    name = q.expressions[0].alias_or_name
+    rank = exp.alias_(exp.Window(this=exp.Anonymous(this="dense_rank"), order=order.copy()), "__pinsql_rank")
+    q.select(rank, copy=False)
+    return f"SELECT {exp.to_identifier(name).sql('duckdb')} FROM ({q.sql('duckdb')}) WHERE __pinsql_rank <= {limit}"
 
 
 #: Nodes that read columns without naming them: DuckDB's COLUMNS(...) and whole-row references.
@@ -389,8 +467,10 @@ def analyze(tree: exp.Expression, refs: list[TableRef], extra_schema: dict[str, 
             types = {c.name: c.type for c in base.ref.table.columns}
             conjuncts = where_conj + inner_on + own_on.get(alias, [])
             for conj in conjuncts:
+                mine = {c.name for c in conj.find_all(exp.Column) if c.table == alias}
                 if conj.find(exp.Select) is not None:
                     info.all_pushed = False
+                    info.unpushed |= mine
                     key = _in_subquery_key(conj, alias, scopes, infos)
                     if key is not None:
                         info.join_keys.append(key)
@@ -405,11 +485,13 @@ def analyze(tree: exp.Expression, refs: list[TableRef], extra_schema: dict[str, 
                     info.all_pushed = False
                     continue
                 if tables == {alias}:
-                    info.local_conjuncts.append(conj)
+                    if not _volatile(conj):  # evaluated again for semi-join keys: must give the same rows
+                        info.local_conjuncts.append(conj)
                     try:
                         col, op, cons = conjunct_constraint(conj, alias, types)
                     except (NotPushable, KeyError):
                         info.all_pushed = False
+                        info.unpushed |= mine
                         continue
                     prev_c = info.constraints.get(col)
                     if prev_c is not None:
@@ -418,6 +500,7 @@ def analyze(tree: exp.Expression, refs: list[TableRef], extra_schema: dict[str, 
                     info.pushed.append((col, op))
                     continue
                 info.all_pushed = False
+                info.unpushed |= mine  # compared with another table's columns: any value may match
                 if isinstance(conj, exp.EQ) and isinstance(conj.this, exp.Column) and isinstance(conj.expression, exp.Column):
                     a, b = conj.this, conj.expression
                     if b.table == alias:
@@ -462,6 +545,7 @@ def _merge(occurrences: list[RefInfo]) -> RefInfo:
     """One reference reached from several places (an inlined CTE): allow what any of them allows."""
     first = occurrences[0]
     out = RefInfo(ref=first.ref, occurrences=len(occurrences), all_pushed=False)
+    out.unpushed = set().union(*(o.unpushed for o in occurrences))
     cols = [set(first.constraints)]
     for o in occurrences[1:]:
         cols.append(set(o.constraints))
@@ -575,12 +659,29 @@ def date_windows(f: Filter, cons: Constraint | None, today: dt.date, table: str)
     return out
 
 
-def _enum_filter(f: Filter, values: frozenset) -> list:
-    vals = sorted(values, key=str)
-    if f.values is not None:
-        allowed = set(f.values)
-        vals = [v for v in vals if v in allowed]
-    return vals
+def _allowed_values(f: Filter, values: frozenset) -> list:
+    """The values the API accepts for the filter (enum, pattern): any other value matches no row."""
+    return [v for v in sorted(values, key=str) if f.allows(v)]
+
+
+def _default(f: Filter, today: dt.date):
+    """The value sent for a filter the query leaves open."""
+    if f.default_days_ago is not None:
+        return today - dt.timedelta(days=f.default_days_ago)
+    return f.default
+
+
+def _check_lookback(f: Filter, values: list, today: dt.date, table: str) -> None:
+    """Date values older than the API serves fail with a message saying which dates work."""
+    if not f.max_lookback_days:
+        return
+    earliest = today - dt.timedelta(days=f.max_lookback_days)
+    old = [v for v in values if isinstance(v, dt.date) and v < earliest]
+    if old:
+        raise DataError(
+            f"{table}.{f.column} = {min(old).isoformat()} is older than the API serves (the last "
+            f"{f.max_lookback_days} days): the earliest allowed date is {earliest.isoformat()}"
+        )
 
 
 def _op_ok(f: Filter, n: int) -> bool:
@@ -609,6 +710,10 @@ def _bind_endpoint(info: RefInfo, e: Endpoint, joins: dict[str, JoinKey], today:
                 # hourly analytics: the API serves 8 days back, 3 days per call
                 f = replace(f, max_span_days=min(f.max_span_days, 3), max_lookback_days=min(f.max_lookback_days or 8, 8),
                             default_days=min(f.default_days or 3, 3))
+            if cons is None and f.column in info.unpushed and f.max_lookback_days:
+                # WHERE limits the dates in a way the planner cannot read: fetch every day
+                # the API serves rather than the default window, so no day is missed.
+                cons = Constraint(low=today - dt.timedelta(days=f.max_lookback_days), high=today)
             windows = date_windows(f, cons, today, table.name)
             bindings.append(Binding(f, "range", windows=tuple(windows)))
             if not windows:
@@ -620,7 +725,8 @@ def _bind_endpoint(info: RefInfo, e: Endpoint, joins: dict[str, JoinKey], today:
             continue
         has_values = cons is not None and cons.values is not None
         if has_values:
-            vals = _enum_filter(f, cons.values)
+            vals = _allowed_values(f, cons.values)
+            _check_lookback(f, vals, today, table.name)
             if not vals:
                 return [Binding(f, "values", values=())], 0, "0", used + 1
             if not _op_ok(f, len(vals)) and f.path_param is None and "eq" not in f.ops:
@@ -644,8 +750,8 @@ def _bind_endpoint(info: RefInfo, e: Endpoint, joins: dict[str, JoinKey], today:
             used += 1
             continue
         if not needed:
-            if f.default is not None:
-                bindings.append(Binding(f, "default", values=(f.default,)))
+            if f.has_default:
+                bindings.append(Binding(f, "default", values=(_default(f, today),)))
             continue
         if parent is not None and parent.default == "connection":
             bindings.append(Binding(f, "connection"))
@@ -656,8 +762,8 @@ def _bind_endpoint(info: RefInfo, e: Endpoint, joins: dict[str, JoinKey], today:
             calls *= UNKNOWN_FANOUT / per if f.path_param else 1
             fanout_note = f"1 + N per {parent.table.rstrip('s')}" if f.path_param else f"1 + ceil(N {parent.table} / {per})"
             continue
-        if f.default is not None:
-            bindings.append(Binding(f, "default", values=(f.default,)))
+        if f.has_default:
+            bindings.append(Binding(f, "default", values=(_default(f, today),)))
             continue
         raise Unusable
     listed = e.shape == "paged" and not any(b.kind in ("values", "semijoin") for b in bindings)
@@ -682,7 +788,7 @@ def choose_access(info: RefInfo, joins: dict[str, JoinKey] | None = None, today:
     joins = joins or {}
     for col, cons in info.constraints.items():
         if cons.empty:
-            what = "the WHERE clause is always false" if col == "__never__" else f"the conditions on {col} contradict each other"
+            what = "the WHERE clause is always false" if col == "__never__" else f"no {col} value can meet the conditions on it"
             return Scan(info.ref, table.endpoints[0], [], table.column_names, empty=True, estimate=0, estimate_text="0",
                         reason=what)
     best = None
@@ -739,7 +845,7 @@ def missing_filter_message(table: Table) -> str:
     needs: list[Filter] = []
     for e in table.endpoints:
         for f in e.filters:
-            if (f.required or f.path_param) and f.column not in table.parents and f.default is None and not f.start_param:
+            if (f.required or f.path_param) and f.column not in table.parents and not f.has_default and not f.start_param:
                 needs.append(f)
     if not needs:
         key = table.primary_key[0] if table.primary_key else "id"
@@ -780,24 +886,33 @@ def plan(infos: dict[str, RefInfo], today: dt.date | None = None) -> list[Scan]:
             stack.extend(deps.get(x, ()))
         return False
 
-    # References with their own filters first: they are the best key sources.
-    # Key sources first: references that need keys from a join wait for it.
-    def rank(r: str) -> tuple:
+    # Key sources first: a reference that needs keys from a join (or can take a
+    # subquery's few keys) waits for their source. Otherwise references with
+    # their own filters first: they are the best key sources.
+    def wanted(r: str) -> set[str]:  # key sources this reference would rather wait for
         info = infos[r]
-        needy = any(_needs(info, k.column) for k in info.join_keys)
-        return (needy, -len(info.constraints), list(infos).index(r))
+        return {k.other for k in info.join_keys if k.other in infos and k.other != r
+                and (_needs(info, k.column) or k.max_keys is not None)}
 
-    order = sorted(infos, key=rank)
-    for ref_id in order:
+    def rank(r: str) -> tuple:
+        return (bool(wanted(r)), -len(infos[r].constraints), list(infos).index(r))
+
+    pending = sorted(infos, key=rank)
+    while pending:
+        # the best reference whose wanted sources are planned (any, when they wait on each other)
+        ref_id = next((r for r in pending if wanted(r) <= set(planned)), pending[0])
+        pending.remove(ref_id)
         info = infos[ref_id]
         joins: dict[str, JoinKey] = {}
         for key in info.join_keys:
             src = infos.get(key.other)
             if src is None or key.other not in planned or depends(key.other, ref_id):
                 continue
-            if planned[key.other].empty or src.constraints or _needs(info, key.column):
+            if planned[key.other].empty or src.constraints or _needs(info, key.column) or key.max_keys is not None:
                 known = src.constraints.get(key.other_column)
                 key.est_keys = len(known.values) if known is not None and known.values is not None else UNKNOWN_FANOUT
+                if key.max_keys is not None:
+                    key.est_keys = min(key.est_keys, key.max_keys)
                 joins.setdefault(key.column, key)
         scan = choose_access(info, joins, today)
         planned[ref_id] = scan

@@ -20,6 +20,10 @@ class NotPushable(Exception):
     """A value or predicate the planner cannot use (it is simply re-checked locally)."""
 
 
+class NeverMatches(NotPushable):
+    """A value no row's column can equal (``1.5`` for a BIGINT column, as DuckDB compares them)."""
+
+
 @dataclass(frozen=True)
 class Constraint:
     values: frozenset | None = None  # allowed values (None: any)
@@ -118,7 +122,81 @@ def literal_value(node: exp.Expression) -> Any:
     # DATE '...', TIMESTAMP '...' and friends parse into one-argument functions
     if isinstance(node, _TYPED_LITERALS):
         return literal_value(node.this)
+    if isinstance(node, _TEMPORAL_NODES) or _clock_function(node):
+        return temporal_value(node)
     raise NotPushable(f"not a constant: {node.sql()}")
+
+
+_TEMPORAL_NODES = tuple(
+    t for t in (exp.CurrentDate, exp.CurrentTimestamp, exp.Add, exp.Sub, getattr(exp, "DateAdd", None),
+                getattr(exp, "DateSub", None)) if isinstance(t, type)
+)
+_CLOCK_NAMES = {"now", "today", "current_date", "current_timestamp", "get_current_timestamp"}
+_DAYS_PER_UNIT = {"DAY": 1, "DAYS": 1, "WEEK": 7, "WEEKS": 7}
+_SECONDS_PER_UNIT = {"HOUR": 3600, "HOURS": 3600, "MINUTE": 60, "MINUTES": 60, "SECOND": 1, "SECONDS": 1}
+
+
+def _clock_function(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Anonymous) and str(node.this).lower() in _CLOCK_NAMES and not node.expressions
+
+
+def utc_now() -> dt.datetime:
+    """The statement's clock: the engine's DuckDB session runs in UTC too (see session.py)."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def temporal_value(node: exp.Expression) -> dt.date | dt.datetime:
+    """The date or timestamp of a constant date expression: ``current_date - 7``,
+    ``now() - INTERVAL 3 HOUR``, ``DATE '2026-01-01' + INTERVAL 1 WEEK``, casts of those."""
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if isinstance(node, exp.CurrentDate) or (_clock_function(node) and str(node.this).lower() in ("today", "current_date")):
+        return utc_now().date()
+    if isinstance(node, exp.CurrentTimestamp) or _clock_function(node):
+        return utc_now()
+    if isinstance(node, (exp.Cast, exp.TryCast)) and node.to.is_type("date", "timestamp", "timestampntz", "timestamptz", "datetime"):
+        inner = node.this
+        value = temporal_value(inner) if isinstance(inner, (*_TEMPORAL_NODES, exp.Cast, exp.Anonymous)) else literal_value(inner)
+        if node.to.is_type("date"):
+            return to_date(value)
+        if isinstance(value, dt.datetime):
+            return value
+        try:
+            return dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            raise NotPushable(f"not a timestamp: {value!r}") from None
+    if isinstance(node, _TYPED_LITERALS):
+        return to_date(literal_value(node.this))
+    if isinstance(node, (exp.Add, exp.Sub)) or type(node).__name__ in ("DateAdd", "DateSub"):
+        sign = -1 if isinstance(node, exp.Sub) or type(node).__name__ == "DateSub" else 1
+        base = temporal_value(node.this)
+        return base + sign * _duration(node.expression, node.args.get("unit"))
+    raise NotPushable(f"not a constant date: {node.sql()}")
+
+
+def _duration(node: exp.Expression, unit: exp.Expression | None = None) -> dt.timedelta:
+    """``7`` (days), ``INTERVAL 2 DAY``, ``INTERVAL '3 hours'``; months and years are not fixed lengths."""
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if isinstance(node, exp.Interval):
+        amount, name = node.this, (node.unit.name if node.unit is not None else "")
+        text = str(literal_value(amount)).strip()
+        if not name and " " in text:  # INTERVAL '3 days'
+            text, name = text.split(None, 1)
+        try:
+            number = float(text)
+        except ValueError:
+            raise NotPushable(f"interval {node.sql()}") from None
+    else:
+        number, name = literal_value(node), (unit.name if unit is not None else "DAY")
+        if isinstance(number, bool) or not isinstance(number, (int, float)):
+            raise NotPushable(f"not a number of days: {node.sql()}")
+    name = name.upper()
+    if name in _DAYS_PER_UNIT:
+        return dt.timedelta(days=number * _DAYS_PER_UNIT[name])
+    if name in _SECONDS_PER_UNIT:
+        return dt.timedelta(seconds=number * _SECONDS_PER_UNIT[name])
+    raise NotPushable(f"interval unit {name or '?'}")
 
 
 def coerce(value: Any, sql_type: str) -> Any:
@@ -139,7 +217,7 @@ def coerce(value: Any, sql_type: str) -> Any:
         except (TypeError, ValueError):
             raise NotPushable(f"not a number: {value!r}") from None
         if not f.is_integer():
-            raise NotPushable("fractional value for an integer column")
+            raise NeverMatches("fractional value for an integer column")
         return int(f)
     if sql_type == "BOOLEAN":
         if isinstance(value, bool):
@@ -204,7 +282,12 @@ def conjunct_constraint(conj: exp.Expression, alias: str, column_types: dict[str
         if col is None or _is_cast(conj.this):
             raise NotPushable("IN on an expression")
         ctype = column_types[col.name]
-        values = [coerce(literal_value(v), ctype) for v in conj.expressions]
+        values = []
+        for v in conj.expressions:
+            try:
+                values.append(coerce(literal_value(v), ctype))
+            except NeverMatches:
+                continue  # an IN list item no value can equal: the others still count
         return col.name, "in", Constraint().with_values(values)
     if isinstance(conj, exp.Between):
         col = _column_side(conj.this, alias)
@@ -232,10 +315,15 @@ def conjunct_constraint(conj: exp.Expression, alias: str, column_types: dict[str
     if col is None:
         raise NotPushable("no column of this table")
     ctype = column_types[col.name]
-    value = coerce(literal_value(other), ctype)
+    if kind is exp.EQ and _is_cast(col_node) and ctype not in ("DATE", "TIMESTAMP"):
+        raise NotPushable("equality on a cast")
+    try:
+        value = coerce(literal_value(other), ctype)
+    except NeverMatches:
+        if kind is not exp.EQ:
+            raise
+        return col.name, "eq", Constraint().with_values([])
     if kind is exp.EQ:
-        if _is_cast(col_node) and ctype not in ("DATE", "TIMESTAMP"):
-            raise NotPushable("equality on a cast")
         if ctype == "TIMESTAMP":  # a day is a superset of one instant
             return col.name, "range", Constraint().with_low(value).with_high(value)
         return col.name, "eq", Constraint().with_values([value])

@@ -23,7 +23,7 @@ import pyarrow as pa
 from pinsql.catalog import Catalog, Column
 from pinsql.engine import shapes
 from pinsql.engine.convert import empty_table, rows_to_table
-from pinsql.engine.planner import Binding, RefInfo, Scan, choose_access
+from pinsql.engine.planner import Binding, JoinKey, RefInfo, Scan, choose_access
 from pinsql.engine.predicates import Constraint
 from pinsql.engine.references import TableRef
 from pinsql.exceptions import ApiProgrammingError, InternalError
@@ -75,8 +75,8 @@ class ScanRunner:
     client: Any
     catalog: Catalog
     memo: ParentMemo
-    #: (key column of the source scan, the source scan, its Arrow table) → distinct key values
-    keys: Callable[[str, Scan, pa.Table], list]
+    #: (the semi-join key, the source scan, its Arrow table) → distinct key values
+    keys: Callable[[JoinKey, Scan, pa.Table], list]
 
     # -- public -------------------------------------------------------------
 
@@ -140,10 +140,11 @@ class ScanRunner:
             return [self.client.default_ad_account_id()]
         if b.kind == "parent":
             table, column = b.parent
-            return self.parent_values(table, column, context)
+            return [v for v in self.parent_values(table, column, context) if b.filter.allows(v)]
         if b.kind == "semijoin":
             src_scan, src_table = deps[b.source.other]
-            return self.keys(b.source.other_column, src_scan, src_table)
+            # keys the API would reject (a non-numeric id) match no row: never send them
+            return [v for v in self.keys(b.source, src_scan, src_table) if b.filter.allows(v)]
         raise InternalError(f"binding kind {b.kind} has no values")
 
     def requests(self, scan: Scan, deps: dict[str, tuple[Scan, pa.Table]]) -> list[Request]:

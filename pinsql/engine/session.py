@@ -24,7 +24,7 @@ from pinsql.engine import explain as explain_mod
 from pinsql.engine import infoschema
 from pinsql.engine.convert import empty_table
 from pinsql.engine.params import parse
-from pinsql.engine.planner import Scan, plan_statement
+from pinsql.engine.planner import JoinKey, Scan, plan_statement
 from pinsql.engine.references import CATALOG_SCHEMAS, INTERNAL_PREFIX, TableRef, resolve
 from pinsql.engine.scan import ParentMemo, ScanRunner
 from pinsql.exceptions import (
@@ -43,6 +43,8 @@ log = logging.getLogger("pinsql.engine")
 READ_ONLY = "Pinterest tables are read-only in pinsql for now"
 
 _LOCKDOWN = (
+    # Pinterest's days and timestamps are UTC, and the planner folds current_date in UTC.
+    "SET TimeZone = 'UTC'",
     "SET autoinstall_known_extensions = false",
     "SET autoload_known_extensions = false",
     "SET enable_external_access = false",
@@ -276,14 +278,27 @@ class Engine:
         except duckdb.Error:
             pass
 
-    def _keys(self, column: str, scan: Scan, table: pa.Table) -> list:
-        """Distinct values of ``column`` among the rows of a finished scan that pass its own WHERE conjuncts."""
+    def _keys(self, key: JoinKey, scan: Scan, table: pa.Table) -> list:
+        """Semi-join keys from a finished scan: what its subquery yields, else the distinct
+        values of the key column among its rows that pass its own WHERE conjuncts."""
+        if key.query is not None:
+            registered: list[str] = []
+            try:
+                # The source is registered again with its real rows after all scans ran.
+                self._register_ref(scan.ref, table, registered)
+                rows = self.duck.execute(key.query).fetchall()
+                return [r[0] for r in dict.fromkeys(rows) if r[0] is not None]
+            except duckdb.Error as e:  # keep the broader keys below; the query itself reports real errors
+                log.debug("semi-join key query failed, using every key: %s", e)
+            finally:
+                for n in registered:
+                    self._unregister(n)
         name = f"{INTERNAL_PREFIX}keys"
         alias = exp.to_identifier(scan.ref.alias).sql("duckdb")
         conds = [c.sql("duckdb") for c in scan.local_conjuncts]
         where = (" WHERE " + " AND ".join(f"({c})" for c in conds)) if conds else ""
-        col = exp.to_identifier(column).sql("duckdb")
-        registered: list[str] = []
+        col = exp.to_identifier(key.other_column).sql("duckdb")
+        registered = []
         try:
             self._register(name, table, registered)
             try:

@@ -117,6 +117,18 @@ def organic_daily_rows(response: Any, endpoint: Endpoint) -> list:
     return rows
 
 
+@register("ranked_pins")
+def ranked_pin_rows(response: Any, endpoint: Endpoint) -> list:
+    """Top pins: ``{"pins": [{"pin_id", "metrics": {...}, "data_status": {...}}], ...}``, best first.
+
+    One row per element of ``pins``, plus ``_rank``: its 1-based position, so
+    the ranking survives SQL (row order does not).
+    """
+    body = _unwrap(response, endpoint)
+    pins = body.get("pins") if isinstance(body, dict) else None
+    return [{**pin, "_rank": i} for i, pin in enumerate(pins or [], start=1) if isinstance(pin, dict)]
+
+
 def extractor(shape: str) -> Extractor:
     try:
         return _EXTRACTORS[shape]

@@ -30,6 +30,12 @@ def test_every_command_has_help_with_examples(cli, command):
         assert "example" in r.out
 
 
+@pytest.mark.parametrize("action", ["add", "list", "show", "properties", "remove"])
+def test_connection_actions_have_help_with_examples(cli, action):
+    r = cli("connection", action, "--help")
+    assert r.code == 0 and "example" in r.out
+
+
 def test_unknown_command_is_usage_error(cli):
     r = cli("frobnicate")
     assert r.code == 2 and "invalid choice" in r.err

@@ -228,3 +228,66 @@ def test_test_never_opens_a_browser(cli, emulator, monkeypatch):
     assert r.code == 1
     assert r.out.startswith("Not Authenticated: ") and "pinsql login" in r.out
     assert emulator.client_secret not in r.out + r.err
+
+
+def test_shell_survives_an_internal_error(cli, emu_props, monkeypatch):
+    from pinsql.cli import run as cli_run
+
+    real_execute = cli_run.execute
+
+    def flaky(conn, sql, *args, **kwargs):
+        if "boom" in sql:
+            raise ValueError("simulated bug")
+        return real_execute(conn, sql, *args, **kwargs)
+
+    monkeypatch.setattr(cli_run, "execute", flaky)
+    monkeypatch.setattr("sys.stdin", io.StringIO("SELECT 'boom';\nSELECT 41 + 1 AS answer;\n"))
+    r = cli("shell", *emu_props)
+    assert r.code == 1
+    assert "error: internal error: ValueError: simulated bug" in r.err
+    assert re.search(r"^\s*42\s*$", r.out, flags=re.M)  # the session went on
+
+
+def test_first_run_with_a_named_connection(cli, emulator, monkeypatch, isolated_config):
+    """connection add → login (the browser is a plain HTTP client) → test → list → query, no token given by hand."""
+    import webbrowser
+
+    import requests
+
+    opened = []
+
+    def browser(url, *args, **kwargs):  # the emulator's consent page approves and redirects to our callback
+        opened.append(url)
+        requests.get(url, timeout=10)
+        return True
+
+    monkeypatch.setattr(webbrowser, "open", browser)
+    props = emulator.connection_properties()
+    r = cli(
+        "connection", "add", "mine",
+        "--OAuthClientId", props["OAuthClientId"], "--OAuthClientSecret", props["OAuthClientSecret"],
+        "--BaseURL", props["BaseURL"], "--OAuthAuthorizationURL", props["OAuthAuthorizationURL"],
+        "--OAuthTokenURL", props["OAuthTokenURL"], "--CallbackURL", "http://127.0.0.1:0/callback",
+    )
+    assert r.code == 0, r.err
+    assert "pinsql login --connection mine" in r.out
+
+    r = cli("test", "--connection", "mine")
+    assert r.code == 1 and "pinsql login" in r.out  # not signed in yet, and no browser opened
+    assert opened == []
+
+    r = cli("login", "--connection", "mine")
+    assert r.code == 0, r.err
+    assert len(opened) == 1 and opened[0].startswith(props["OAuthAuthorizationURL"])
+    user = emulator.data.user_account()["username"]
+    assert f"Authenticated as {user}" in r.out
+
+    r = cli("test", "--connection", "mine")
+    assert r.code == 0 and r.out.startswith(f"Authenticated as {user}")
+    r = cli("connection", "list")
+    assert f"Authenticated as {user}" in r.out
+    r = cli("--connection", "mine", "query", "SELECT count(*) AS n FROM boards", "--format", "csv")
+    assert r.code == 0, r.err
+    assert r.out.splitlines() == ["n", str(len(emulator.data.boards()))]
+    assert len(opened) == 1  # the stored tokens were reused: no second sign-in
+    assert props["OAuthClientSecret"] not in (isolated_config / "connections.ini").read_text()

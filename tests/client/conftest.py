@@ -1,4 +1,4 @@
-"""Fixtures for the HTTP client tests: a clean environment and fast retry settings."""
+"""Fixtures for the HTTP client tests: fast retry settings (isolation comes from tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,6 @@ import pytest
 from pinsql.properties import parse_properties
 
 BASE = "https://api.test/v5"
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch, tmp_path):
-    """No PINTEREST_* variable from the developer's shell; token store under tmp_path."""
-    for name in ("PINTEREST_APP_ID", "PINTEREST_APP_SECRET", "PINTEREST_ACCESS_TOKEN",
-                 "PINTEREST_REFRESH_ACCESS_TOKEN", "PINTEREST_API_URI"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("PINSQL_CONFIG_DIR", str(tmp_path / "config"))
 
 
 @pytest.fixture

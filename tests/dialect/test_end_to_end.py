@@ -214,3 +214,12 @@ def test_json_element_access(sa_conn, campaigns):
         select(func.count()).select_from(t).where(urls[("click", 0)].as_string().like("https://%"))
     ).scalar_one()
     assert clicks == sum(bool((c["tracking_urls"] or {}).get("click")) for c in campaigns)
+
+
+def test_arrow_results_are_reachable_through_sqlalchemy(sa_conn, campaigns):
+    """The DB-API cursor behind a SQLAlchemy result hands out Arrow (fetch_arrow_table)."""
+    result = sa_conn.exec_driver_sql("SELECT id, daily_spend_cap FROM campaigns ORDER BY id")
+    table = result.cursor.fetch_arrow_table()
+    assert table.column_names == ["id", "daily_spend_cap"]
+    assert table.column("id").to_pylist() == sorted(c["id"] for c in campaigns)
+    assert str(table.schema.field("daily_spend_cap").type) == "int64"

@@ -56,6 +56,12 @@ def test_convert_dttm(target, expected):
         sqlglot.parse_one(f"SELECT 1 WHERE x >= {expected}")
 
 
+def test_function_names_for_autocomplete():
+    names = PinterestEngineSpec.get_function_names(None)
+    assert {"date_trunc", "count", "sum", "regexp_matches", "json_extract"} <= set(names)
+    assert all(n == n.lower() and not n.startswith("_") for n in names)
+
+
 def test_flags():
     assert PinterestEngineSpec.allows_joins and PinterestEngineSpec.allows_subqueries
     assert PinterestEngineSpec.supports_file_upload is False

@@ -332,3 +332,118 @@ def test_duckdb_column_patterns_request_every_metric():
 def test_whole_row_references_request_every_metric(sql):
     s = only(plan_sql(sql))
     assert len(s.metrics) == len([c for c in s.table.columns if c.metric])
+
+
+# --------------------------------------------------------------------------
+# Values the API would reject (pattern, enum, type) are never sent
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT * FROM campaigns WHERE id = 'x'",  # query-list parameter, ^\d+$
+        "SELECT * FROM campaigns WHERE id = '12\n'",  # $ is the very end, as in the spec's regex dialect
+        "SELECT * FROM campaigns WHERE id = -5",
+        "SELECT * FROM campaigns WHERE id = 1.5",
+        "SELECT * FROM campaigns WHERE ad_account_id = 'act-1'",  # path parameter of every endpoint
+        "SELECT * FROM pins WHERE id = 'abc'",  # path parameter (get by id)
+        "SELECT * FROM board_pins WHERE board_id IN ('a', 'b')",  # required path parameter: no fan-out either
+        "SELECT * FROM pins WHERE board_id = '1' AND creative_type = 'regular'",  # enum values are upper case
+        "SELECT * FROM campaign_analytics WHERE campaign_id = '1' AND click_window_days = 1.5",  # BIGINT: never equal
+    ],
+)
+def test_values_the_api_rejects_plan_no_call(sql):
+    scans = plan_sql(sql)
+    assert len(scans) == 1 and scans[0].empty and scans[0].estimate == 0
+
+
+def test_only_acceptable_values_are_sent():
+    s = only(plan_sql("SELECT * FROM campaigns WHERE id IN ('x', '42', '-1', ' 7', '0042')"))
+    assert binding(s, "id").values == ("0042", "42")  # leading zeros are digits: the API answers (no row)
+    s = only(plan_sql("SELECT * FROM pins WHERE id IN ('abc', '9')"))
+    assert s.endpoint.name == "get" and binding(s, "id").values == ("9",) and s.estimate == 1
+
+
+def test_numbers_are_compared_as_duckdb_does():
+    # DuckDB compares VARCHAR = number numerically ('42' = 42): the canonical text is what can match
+    assert binding(only(plan_sql("SELECT * FROM campaigns WHERE id = 42.0")), "id").values == ("42",)
+    s = only(plan_sql("SELECT * FROM campaign_analytics WHERE campaign_id = 1 AND click_window_days IN ('7', 1.5)"))
+    assert binding(s, "click_window_days").values == (7,)
+    assert binding(s, "campaign_id").values == ("1",)
+
+
+def test_scalar_subquery_supplies_one_semi_join_key():
+    p, b = plan_sql("SELECT * FROM pins WHERE board_id = (SELECT id FROM boards ORDER BY id LIMIT 1)")
+    assert p.endpoint.name == "by_board" and p.estimate == 1
+    key = binding(p, "board_id")
+    assert key.kind == "semijoin" and key.source.other == b.ref.id and key.source.max_keys == 1
+    assert p.depends_on == [b.ref.id]
+    # the subquery on its own: every row ranked within the LIMIT (ties included)
+    assert "DENSE_RANK() OVER (ORDER BY boards.id)" in key.source.query and "<= 1" in key.source.query
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT * FROM pins p WHERE board_id = (SELECT id FROM boards b WHERE b.name = p.title)",  # correlated
+        "SELECT * FROM pins WHERE board_id = (SELECT max(id) FROM boards)",  # not a plain column
+        "SELECT * FROM pins WHERE board_id = (SELECT 1)",  # no catalog table
+    ],
+)
+def test_scalar_subqueries_that_give_no_keys_keep_the_full_list(sql):
+    p = plan_sql(sql)[0]
+    assert p.table.name == "pins" and p.endpoint.name == "list"
+
+
+def test_key_query_is_refused_for_volatile_or_multi_table_subqueries():
+    for sql in (
+        "SELECT * FROM pins WHERE board_id IN (SELECT id FROM boards WHERE random() < 0.5 ORDER BY id LIMIT 1)",
+        ("SELECT * FROM pins WHERE board_id IN (SELECT id FROM boards WHERE id IN (SELECT board_id FROM board_sections "
+         "WHERE board_id = '1') ORDER BY id LIMIT 1)"),
+    ):
+        p = plan_sql(sql)[0]
+        key = binding(p, "board_id")
+        assert key.kind == "semijoin" and key.source.query is None  # keys: every row passing the subquery's WHERE
+
+
+# --------------------------------------------------------------------------
+# Constant date expressions and dates the planner cannot read
+
+
+def test_current_date_arithmetic_is_pushed_as_dates():
+    today = dt.datetime.now(dt.timezone.utc).date()
+    s = only(plan_sql("SELECT * FROM campaign_analytics WHERE campaign_id = '1' AND date >= current_date - 60",
+                      today=today))
+    assert binding(s, "date").windows == ((today - dt.timedelta(days=60), today),)
+    s = only(plan_sql(
+        "SELECT * FROM campaign_analytics WHERE campaign_id = '1' "
+        "AND date BETWEEN current_date - INTERVAL 2 WEEK AND date_add(current_date, INTERVAL -1 DAY)", today=today))
+    assert binding(s, "date").windows == ((today - dt.timedelta(days=14), today - dt.timedelta(days=1)),)
+
+
+def test_unreadable_date_predicates_fetch_every_day_the_api_serves():
+    # a month is no fixed number of days: the planner cannot bound it, so it must not guess 30 days
+    s = only(plan_sql(
+        "SELECT * FROM campaign_analytics WHERE campaign_id = '1' AND date >= current_date - INTERVAL 2 MONTH"
+    ))
+    assert binding(s, "date").windows == ((TODAY - dt.timedelta(days=90), TODAY),)
+    s = only(plan_sql("SELECT * FROM campaign_analytics WHERE campaign_id = '1'"))  # no dates at all: the default
+    assert binding(s, "date").windows == ((TODAY - dt.timedelta(days=29), TODAY),)
+
+
+def test_top_pins_range_settings_default_to_the_last_30_days():
+    s = only(plan_sql("SELECT * FROM top_pins"))
+    assert binding(s, "start_date").values == (TODAY - dt.timedelta(days=29),)
+    assert binding(s, "end_date").values == (TODAY,)
+    assert binding(s, "sort_by").values == ("IMPRESSION",)
+    s = only(plan_sql("SELECT * FROM top_pins WHERE start_date IN ('2026-11-01', '2026-11-15') AND end_date = '2026-11-20'"))
+    assert binding(s, "start_date").values == (dt.date(2026, 11, 1), dt.date(2026, 11, 15)) and s.estimate == 2
+
+
+def test_dates_compared_with_other_tables_fetch_every_day_the_api_serves():
+    scans = plan_sql(
+        "SELECT * FROM campaign_analytics a JOIN (SELECT DATE '2026-09-01' AS d) c ON a.date = c.d "
+        "WHERE a.campaign_id = '1'"
+    )
+    a = next(s for s in scans if s.table.name == "campaign_analytics")
+    assert binding(a, "date").windows == ((TODAY - dt.timedelta(days=90), TODAY),)

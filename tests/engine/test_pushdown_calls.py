@@ -220,3 +220,97 @@ def test_limit_applies_to_analytics_scans(conn):
     cur.execute("SELECT campaign_id, date FROM campaign_analytics LIMIT 5")
     assert len(cur.fetchall()) == 5
     assert cur.query_plan[-1].limit == 5  # fan-out requests start in batches and stop once 5 rows are in
+
+
+# --------------------------------------------------------------------------
+# Values the API would reject are never sent; numbers compare as in DuckDB
+
+
+def _duckdb_ids(ids, where, params=()):
+    """The ids DuckDB itself keeps for ``where`` over a VARCHAR id column (the fetch-everything answer)."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (id VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?)", [[i] for i in ids])
+    return sorted(r[0] for r in con.execute(f"SELECT id FROM t WHERE {where}", list(params)).fetchall())
+
+
+@pytest.mark.parametrize(
+    "where, params, calls",
+    [
+        ("id = 'x'", [], 0),
+        ("id IN ('x', '-1', '12\n')", [], 0),
+        ("id IN ('x', ?, ?)", ["first", "second"], 1),  # only the two ids are sent, in one call
+        ("id = ?", ["first:int"], 1),  # a number compared with the VARCHAR id, as DuckDB compares them
+        ("id IN (?, ?)", ["first:int", "second:int"], 1),
+    ],
+)
+def test_query_list_values_the_api_rejects_are_not_sent(run, campaigns, emulator, where, params, calls):
+    values = {"first": campaigns[0]["id"], "second": campaigns[1]["id"]}
+    bound = [int(values[p[:-4]]) if p.endswith(":int") else values[p] for p in params]
+    rows, served = run(f"SELECT id FROM campaigns WHERE {where}", bound)
+    assert sorted(r[0] for r in rows) == _duckdb_ids([c["id"] for c in campaigns], where, bound)
+    assert served == calls
+    for r in requests_under(emulator, "/ad_accounts"):
+        assert sorted(r.query["campaign_ids"]) == sorted(str(v) for v in bound)
+
+
+def test_path_values_the_api_rejects_are_not_sent(run, emulator):
+    pin = emulator.data.pins()[5]
+    rows, calls = run("SELECT id FROM pins WHERE id = 'not-a-pin'")
+    assert rows == [] and calls == 0
+    rows, calls = run("SELECT id, title FROM pins WHERE id IN ('not-a-pin', ?, '')", [pin["id"]])
+    assert rows == [(pin["id"], pin["title"])] and calls == 1
+    assert [r.path for r in emulator.request_log.snapshot()] == [f"/pins/{pin['id']}"]
+    rows, calls = run("SELECT count(*) FROM board_pins WHERE board_id = 'my board'")
+    assert rows == [(0,)] and calls == 0  # no fan-out over every board either
+
+
+def test_semi_join_keys_the_api_rejects_are_not_sent(run, emulator):
+    rows, calls = run("SELECT count(*) FROM board_pins WHERE board_id IN (SELECT name FROM boards)")
+    assert rows == [(0,)]
+    assert calls == 1 and [r.path for r in emulator.request_log.snapshot()] == ["/boards"]
+
+
+# --------------------------------------------------------------------------
+# Scalar subqueries feed semi-join keys
+
+
+def test_scalar_subquery_reads_only_the_board_it_names(run, emulator):
+    first = min(b["id"] for b in emulator.data.boards())
+    expected = sorted(p["id"] for p in emulator.data.pins() if p["board_id"] == first)
+    rows, calls = run("SELECT id FROM pins WHERE board_id = (SELECT id FROM boards ORDER BY id LIMIT 1)")
+    assert sorted(r[0] for r in rows) == expected and expected
+    paths = [r.path for r in emulator.request_log.snapshot()]
+    assert set(paths) == {"/boards", f"/boards/{first}/pins"}  # never the full /pins list
+    pages = max(1, math.ceil(len(emulator.data.board_pins(first)) / 250))
+    assert calls == math.ceil(len(emulator.data.boards()) / 250) + pages
+
+
+def test_in_subquery_with_order_and_limit_reads_only_those_boards(run, emulator):
+    boards = sorted(emulator.data.boards(), key=lambda b: b["name"], reverse=True)
+    cut = boards[1]["name"]
+    chosen = {b["id"] for b in boards if b["name"] >= cut}  # ties on name are all kept
+    rows, calls = run(
+        "SELECT count(*) FROM pins WHERE board_id IN (SELECT id FROM boards ORDER BY name DESC LIMIT 2)"
+    )
+    assert rows == [(sum(p["board_id"] in chosen for p in emulator.data.pins()),)]
+    assert {r.path for r in emulator.request_log.snapshot()} == {"/boards"} | {f"/boards/{b}/pins" for b in chosen}
+    assert calls == 1 + sum(max(1, math.ceil(len(emulator.data.board_pins(b)) / 250)) for b in chosen)
+
+
+def test_relative_dates_are_not_cut_to_the_default_window(run, campaigns, emulator):
+    import datetime as dt
+
+    cid = campaigns[0]["id"]
+    today = dt.datetime.now(dt.timezone.utc).date()
+    start = today - dt.timedelta(days=60)
+    ref = emulator.data.analytics.rows("campaign", [cid], start, today, ["IMPRESSION_1"], "DAY")
+    for where in ("date >= current_date - 60", "date >= current_date - INTERVAL 2 MONTH AND date >= current_date - 60"):
+        rows, calls = run(f"SELECT date, impression_1 FROM campaign_analytics WHERE campaign_id = ? AND {where}", [cid])
+        assert sorted((r[0].isoformat(), r[1]) for r in rows) == sorted((x["DATE"], x.get("IMPRESSION_1")) for x in ref)
+        assert calls == 1
+    rows, _ = run("SELECT min(date) FROM campaign_analytics WHERE campaign_id = ? AND date >= current_date - INTERVAL 2 MONTH",
+                  [cid])
+    assert rows[0][0] <= today - dt.timedelta(days=40)  # every day the API serves, not the last 30

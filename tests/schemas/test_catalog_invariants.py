@@ -83,7 +83,7 @@ def _unsourced(table, endpoint):
     """Required inputs of an endpoint that neither a parent, a default nor a date window supplies."""
     return {
         f.column for f in endpoint.filters
-        if f.required and f.default is None and f.default_days is None and f.column not in table.parents
+        if f.required and not f.has_default and f.default_days is None and f.column not in table.parents
     }
 
 

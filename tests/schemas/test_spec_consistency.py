@@ -59,6 +59,10 @@ MUTATIONS = {
     "organic type": ("user_account_analytics", lambda r: _column(r, "data_status").update(type="BIGINT"), "is BIGINT but the spec says"),
     "page size": ("boards", lambda r: r["endpoints"][0].update(page_size_max=500), "exceeds the spec's maximum 250"),
     "enum value": ("boards", lambda r: r["endpoints"][0]["filters"][0]["values"].append("HIDDEN"), "not allowed by the spec"),
+    "missing pattern": ("campaigns", lambda r: r["endpoints"][0]["filters"][1].pop("pattern"), "add pattern: '^\\d+$'"),
+    "missing path pattern": ("pins", lambda r: r["endpoints"][1]["filters"][0].pop("pattern"), "'pin_id' to match ^\\d+$"),
+    "wrong pattern": ("campaigns", lambda r: r["endpoints"][1]["filters"][1].update(pattern="^\\w+$"), "but the spec says ^\\d+$"),
+    "pattern the spec lacks": ("boards", lambda r: r["endpoints"][0]["filters"][0].update(pattern="^[A-Z]+$"), "gives 'privacy' no pattern"),
     "bad from_param": ("board_sections", lambda r: _column(r, "board_id").update(from_param="board"), "from_param 'board'"),
 }
 
@@ -81,3 +85,14 @@ def test_stale_generated_block_is_reported(tools, openapi, tmp_path, monkeypatch
     changed = tools.generate(openapi)
     assert [p.name for p in changed] == ["ad_group_analytics.yaml"]
     assert (tmp_path / "ad_group_analytics.yaml").read_text(encoding="utf-8") == src
+
+
+def test_missing_patterns_are_added_from_the_spec(tools, openapi, tmp_path, monkeypatch):
+    src = (SCHEMAS / "campaigns.yaml").read_text(encoding="utf-8")
+    assert src.count("pattern: '^\\d+$'") == 4
+    (tmp_path / "campaigns.yaml").write_text(src.replace(", pattern: '^\\d+$'", ""), encoding="utf-8")
+    monkeypatch.setattr(tools, "SCHEMA_DIR", tmp_path)
+    changed = tools.add_patterns(openapi)
+    assert [p.name for p in changed] == ["campaigns.yaml"]
+    assert (tmp_path / "campaigns.yaml").read_text(encoding="utf-8") == src
+    assert tools.add_patterns(openapi) == []  # nothing left to add

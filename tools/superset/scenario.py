@@ -36,9 +36,12 @@ def log(msg: str) -> None:
     print(f"[scenario {time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
-def check(condition: bool, what: str) -> None:
+def check(condition: bool, what: str, resp=None) -> None:
+    """Log ``what`` when true; otherwise fail, showing the response body (never shown on success:
+    Superset echoes request fields, secrets included)."""
     if not condition:
-        raise AssertionError(what)
+        body = f" -- HTTP {resp.status_code}: {resp.get_data(as_text=True)[:600]}" if resp is not None else ""
+        raise AssertionError(what + body)
     log(f"ok: {what}")
 
 
@@ -57,6 +60,8 @@ def prepare_home(home: Path, template: Path | None) -> None:
         secret = uuid.uuid4().hex + uuid.uuid4().hex
     config = home / "superset_config.py"
     config.write_text(
+        "import logging\n"
+        "LOG_LEVEL = logging.WARNING\n"
         f"SECRET_KEY = {secret!r}\n"
         f"SQLALCHEMY_DATABASE_URI = {('sqlite:///' + str(home / 'superset.db'))!r}\n"
         "WTF_CSRF_ENABLED = False\n"
@@ -97,7 +102,7 @@ class Api:
     def __init__(self, app) -> None:
         self.client = app.test_client()
         resp = self.client.post("/api/v1/security/login", json={**ADMIN, "provider": "db", "refresh": False})
-        check(resp.status_code == 200, f"admin login through /api/v1/security/login (HTTP {resp.status_code})")
+        check(resp.status_code == 200, "admin login through /api/v1/security/login", resp)
         self.headers = {"Authorization": f"Bearer {resp.json['access_token']}"}
 
     def post(self, path: str, payload: dict):
@@ -133,7 +138,7 @@ def run(emu, api: Api) -> None:
         })
     finally:
         logging.disable(logging.NOTSET)
-    check(bad.status_code >= 400, f"Test connection fails for a wrong token (HTTP {bad.status_code})")
+    check(bad.status_code >= 400, "Test connection fails for a wrong token", bad)
     check("wrong-token" not in bad.get_data(as_text=True), "the rejected token is not echoed back")
     check("CONNECTION_INVALID_PASSWORD_ERROR" in bad.get_data(as_text=True),
           "the failure is reported through PinterestEngineSpec.custom_errors")
@@ -141,15 +146,14 @@ def run(emu, api: Api) -> None:
         "sqlalchemy_uri": uri, "database_name": "pinterest-ok",
         "masked_encrypted_extra": json.dumps({"connect_args": {"OAuthAccessToken": token}}),
     })
-    check(good.status_code == 200, f"Test connection passes for the emulator token (HTTP {good.status_code}: "
-          f"{good.get_data(as_text=True)[:300]})")
+    check(good.status_code == 200, "Test connection passes for the emulator token", good)
 
     # -- register the database ---------------------------------------------------------------
     resp = api.post("/api/v1/database/", {
         "database_name": "Pinterest (emulator)", "sqlalchemy_uri": uri, "expose_in_sqllab": True,
         "masked_encrypted_extra": json.dumps({"connect_args": {"OAuthAccessToken": token}}),
     })
-    check(resp.status_code == 201, f"database registered (HTTP {resp.status_code}: {resp.get_data(as_text=True)[:300]})")
+    check(resp.status_code == 201, "database registered", resp)
     db_id = resp.json["id"]
     resp = api.get(f"/api/v1/database/{db_id}/connection")
     check(resp.status_code == 200 and token not in resp.get_data(as_text=True),
@@ -157,42 +161,45 @@ def run(emu, api: Api) -> None:
     check(api.get(f"/api/v1/database/{db_id}").json["result"]["backend"] == "pinterest", "backend is pinterest")
 
     resp = api.get(f"/api/v1/database/{db_id}/schemas/")
-    check(resp.status_code == 200, f"schemas listed (HTTP {resp.status_code}: {resp.get_data(as_text=True)[:300]})")
+    check(resp.status_code == 200, "schemas listed", resp)
     schemas = resp.json["result"]
     check(schemas == ["pinterest"], f"schema list is ['pinterest'] (got {schemas})")
     tables = api.get(f"/api/v1/database/{db_id}/tables/?q=(schema_name:pinterest)").json
     names = {t["value"] for t in tables["result"]}
     check({"campaigns", "boards", "pins", "campaign_analytics"} <= names, f"{tables['count']} tables listed")
 
-    # -- SQL Lab: table metadata, the preview query, a query -------------------------------------
+    # -- SQL Lab: autocomplete, table metadata, the preview query, a query ------------------------
+    resp = api.get(f"/api/v1/database/{db_id}/function_names/")
+    check(resp.status_code == 200 and "date_trunc" in resp.json["function_names"],
+          "SQL Lab autocomplete lists SQL functions", resp)
     resp = api.get(f"/api/v1/database/{db_id}/table_metadata/?name=campaigns&schema=pinterest")
-    check(resp.status_code == 200, f"table metadata (HTTP {resp.status_code}: {resp.get_data(as_text=True)[:300]})")
+    check(resp.status_code == 200, "table metadata", resp)
     types = {c["name"]: c["type"] for c in resp.json["columns"]}
     check(types.get("created_time", "").startswith("TIMESTAMP") and types.get("daily_spend_cap") == "BIGINT",
           f"SQL Lab sees the catalog's column types (created_time {types.get('created_time')})")
     resp = api.get(f"/api/v1/database/{db_id}/select_star/campaigns/pinterest/")
-    check(resp.status_code == 200, f"select_star (HTTP {resp.status_code})")
+    check(resp.status_code == 200, "select_star", resp)
     preview_sql = resp.json["result"]
     log("preview SQL: " + " ".join(preview_sql.split()))
     resp = api.post("/api/v1/sqllab/execute/", {
         "database_id": db_id, "schema": "pinterest", "client_id": uuid.uuid4().hex[:10], "runAsync": False,
         "sql": preview_sql,
     })
-    check(resp.status_code == 200 and len(resp.json["data"]) == 100, "the table preview query returns 100 rows")
+    check(resp.status_code == 200 and len(resp.json["data"]) == 100, "the table preview query returns 100 rows", resp)
 
     campaigns = emu.data.campaigns(ad_account)
     resp = api.post("/api/v1/sqllab/execute/", {
         "database_id": db_id, "schema": "pinterest", "client_id": uuid.uuid4().hex[:10], "runAsync": False,
         "sql": "SELECT id, name, status FROM campaigns ORDER BY id",
     })
-    check(resp.status_code == 200, f"SQL Lab query ran (HTTP {resp.status_code}: {resp.get_data(as_text=True)[:400]})")
+    check(resp.status_code == 200, "SQL Lab query ran", resp)
     rows = resp.json["data"]
     want = sorted(({"id": c["id"], "name": c["name"], "status": c["status"]} for c in campaigns), key=lambda r: r["id"])
     check(rows == want, f"SQL Lab returned the emulator's {len(want)} campaigns")
 
     # -- a dataset and a chart-style query with a time grain and a time range ----------------------
     resp = api.post("/api/v1/dataset/", {"database": db_id, "schema": "pinterest", "table_name": "campaigns"})
-    check(resp.status_code == 201, f"dataset created (HTTP {resp.status_code}: {resp.get_data(as_text=True)[:300]})")
+    check(resp.status_code == 201, "dataset created", resp)
     ds_id = resp.json["id"]
     columns = api.get(f"/api/v1/dataset/{ds_id}").json["result"]["columns"]
     created = next(c for c in columns if c["column_name"] == "created_time")
@@ -217,7 +224,7 @@ def run(emu, api: Api) -> None:
         }],
     }
     resp = api.post("/api/v1/chart/data", query_context)
-    check(resp.status_code == 200, f"chart data ran (HTTP {resp.status_code}: {resp.get_data(as_text=True)[:400]})")
+    check(resp.status_code == 200, "chart data ran", resp)
     result = resp.json["result"][0]
     log("chart SQL: " + " ".join(result["query"].split()))
     check("DATE_TRUNC('month'" in result["query"], "the P1M grain became DATE_TRUNC('month', ...)")
@@ -248,7 +255,7 @@ def analytics_chart(emu, api: Api, db_id: int, token: str, ad_account: str) -> N
     import pinsql
 
     resp = api.post("/api/v1/dataset/", {"database": db_id, "schema": "pinterest", "table_name": "campaign_analytics"})
-    check(resp.status_code == 201, f"analytics dataset created (HTTP {resp.status_code})")
+    check(resp.status_code == 201, "analytics dataset created", resp)
     today = datetime.now(timezone.utc).date()
     start, end = today - timedelta(days=20), today - timedelta(days=5)
     emu.clear_log()
@@ -265,7 +272,7 @@ def analytics_chart(emu, api: Api, db_id: int, token: str, ad_account: str) -> N
             "row_limit": 1000,
         }],
     })
-    check(resp.status_code == 200, f"analytics chart ran (HTTP {resp.status_code}: {resp.get_data(as_text=True)[:400]})")
+    check(resp.status_code == 200, "analytics chart ran", resp)
     result = resp.json["result"][0]
     log("analytics chart SQL: " + " ".join(result["query"].split()))
     calls = [r for r in emu.request_log.snapshot() if r.path.endswith("/campaigns/analytics")]
