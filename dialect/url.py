@@ -1,6 +1,7 @@
 """``pinterest://`` URLs: building them, and turning them into ``pinsql.connect`` arguments.
 
-Every connection property (``pinsql.properties``) may be given in the URL's
+Every connection property (``pinsql.properties``), and ``Connection=NAME`` for
+a connection saved with ``pinsql connection add``, may be given in the URL's
 query string or through ``create_engine(..., connect_args={...})``; the second
 keeps secrets out of URLs, which BI tools display and log. Names are
 case-insensitive; when a property arrives both ways, ``connect_args`` wins.
@@ -39,6 +40,8 @@ def _canonical_names() -> dict[str, str]:
 
 def canonical_property_name(name: str) -> str:
     """The official spelling of a property name; InterfaceError for an unknown one."""
+    if _key(name) == NAMED_CONNECTION:
+        return NAMED_CONNECTION
     names = _canonical_names()
     found = names.get(_key(name))
     if found is None:
@@ -49,6 +52,9 @@ def canonical_property_name(name: str) -> str:
         )
     return found
 
+
+#: ``?Connection=NAME`` starts from a connection saved with ``pinsql connection add``.
+NAMED_CONNECTION = "connection"
 
 #: ``pinsql.connect`` keywords that are objects, not connection properties
 #: (a ready API client, a catalog): passed through from connect_args untouched.

@@ -325,12 +325,15 @@ def connect(conn_str: str | None = None, **kwargs: Any) -> Connection:
     """Open a connection.
 
     ``conn_str`` is a ``Key=Value;...`` connection string; keyword arguments
-    add or override properties (see ``pinsql.properties``). ``client=`` passes
-    a ready API client instead (tests, embedding).
+    add or override properties (see ``pinsql.properties``). ``connection=NAME``
+    (or ``Connection=NAME`` in the string) starts from a connection saved with
+    ``pinsql connection add``; the other properties override it. ``client=``
+    passes a ready API client instead (tests, embedding).
     """
     client = kwargs.pop("client", None)
     catalog = kwargs.pop("catalog", None)
     props = None
+    conn_str, kwargs = _apply_named_connection(conn_str, kwargs)
     if client is None:
         from pinsql.client import ApiClient
         from pinsql.properties import parse_properties
@@ -340,3 +343,19 @@ def connect(conn_str: str | None = None, **kwargs: Any) -> Connection:
     elif conn_str or kwargs:
         raise InterfaceError("pass either connection properties or client=, not both")
     return Connection(client, catalog, props)
+
+
+def _apply_named_connection(conn_str: str | None, kwargs: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
+    """Layer a saved connection under the given properties: saved < conn_str < kwargs."""
+    from pinsql.properties import split_connection_string
+
+    given = split_connection_string(conn_str) if conn_str else {}
+    name = None
+    for layer in (given, kwargs):
+        for key in [k for k in layer if k.strip().lower() == "connection"]:
+            name = layer.pop(key)
+    if not name:
+        return conn_str, kwargs
+    from pinsql.connections import load_connection, merge_properties
+
+    return None, merge_properties(load_connection(str(name)), given, kwargs)

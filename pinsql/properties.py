@@ -35,13 +35,13 @@ import hashlib
 import logging
 import os
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pinsql.exceptions import InterfaceError
+from pinsql.userfiles import config_dir
 
 logger = logging.getLogger("pinsql.properties")
 
@@ -182,15 +182,8 @@ def _key(name: str) -> str:
 
 
 def default_settings_dir() -> Path:
-    """Where pinsql keeps per-user files (the same rule as the command line's config dir)."""
-    explicit = os.environ.get("PINSQL_CONFIG_DIR")
-    if explicit:
-        return Path(explicit).expanduser()
-    if sys.platform == "win32":
-        base = os.environ.get("APPDATA") or str(Path.home() / "AppData" / "Roaming")
-        return Path(base) / "pinsql"
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base).expanduser() / "pinsql"
+    """Where pinsql keeps per-user files (see :mod:`pinsql.userfiles`)."""
+    return config_dir()
 
 
 @dataclass(frozen=True, repr=False)

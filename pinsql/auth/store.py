@@ -15,7 +15,6 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from typing import Any
 from pinsql.auth.redact import register_secret
 from pinsql.auth.tokens import TokenSet
 from pinsql.exceptions import InterfaceError
+from pinsql.userfiles import write_private_file
 
 try:  # POSIX advisory locks; Windows falls back to the in-process lock only
     import fcntl
@@ -120,26 +120,4 @@ class TokenStore:
 
     def _write_private(self, text: str) -> None:
         self._ensure_dir()
-        # mkstemp creates the file with mode 0600 (O_EXCL), so it is private from the first byte.
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        _fsync_dir(self.path.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make the rename durable (best effort; not every platform can open a directory)."""
-    with contextlib.suppress(OSError, AttributeError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        write_private_file(self.path, text)

@@ -1,9 +1,9 @@
 """The ``pinsql`` command line: demo, query, shell, tables, describe, login, test, connection, emulator.
 
-``main(argv)`` runs it and returns the exit code. ``load_connection(name)``
-returns a saved connection's properties for ``pinsql.connect(**props)``.
-Both import their modules on first use, so ``pinsql.cli.connections`` stays
-cheap to import for ``pinsql.connect(connection=...)``.
+``main(argv)`` runs it and returns the exit code; it imports the command
+modules on first use so that importing ``pinsql.cli`` stays cheap. Named
+connections live in :mod:`pinsql.connections`, shared with ``pinsql.connect``
+and the SQLAlchemy dialect.
 """
 
 from __future__ import annotations
@@ -18,11 +18,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run(argv)
 
 
-def load_connection(name: str) -> dict[str, str]:
-    """The properties saved under ``name`` (see :mod:`pinsql.cli.connections`)."""
-    from .connections import load_connection as load
-
-    return load(name)
-
-
-__all__ = ["main", "load_connection"]
+__all__ = ["main"]

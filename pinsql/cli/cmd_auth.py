@@ -9,9 +9,9 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from pinsql import connections
 from pinsql.exceptions import Error
 
-from . import connections
 from .session import Session
 
 log = logging.getLogger("pinsql.cli")
@@ -158,7 +158,7 @@ def run_login(args: argparse.Namespace, session: Session) -> int:
     if session.use_emulator:
         browser = _headless_browser
     elif args.no_browser:
-        browser = lambda url: False  # noqa: E731 - interactive_sign_in then prints the address
+        browser = lambda url: False
     else:
         browser = None
     where = "the emulator" if session.use_emulator else f"your browser (redirect to {cp.callback_url})"

@@ -11,9 +11,10 @@ from typing import Any
 
 import pyarrow as pa
 
+from pinsql import connections
 from pinsql.exceptions import InterfaceError
 
-from . import cmd_auth, connections, output
+from . import cmd_auth, output
 from .session import Session, UsageError
 
 EPILOG = """\

@@ -22,6 +22,8 @@ from typing import IO, Any
 
 import pyarrow as pa
 
+from pinsql.types import arrow_type_name
+
 #: Output formats and the file name endings that select them.
 FORMATS = ("table", "csv", "json", "jsonl", "parquet", "arrow", "arrow-file")
 BINARY_FORMATS = frozenset({"parquet", "arrow", "arrow-file"})
@@ -75,7 +77,7 @@ class Result:
     @classmethod
     def from_table(cls, table: pa.Table, types: Sequence[str] | None = None) -> Result:
         names = list(table.column_names)
-        return cls(names, list(types) if types else [sql_type_of(f.type) for f in table.schema], table)
+        return cls(names, list(types) if types else [arrow_type_name(f.type) for f in table.schema], table)
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         if isinstance(self.data, pa.Table):
@@ -87,23 +89,6 @@ class Result:
         if isinstance(self.data, pa.Table):
             return self.data
         return self.data.read_all()
-
-
-def sql_type_of(t: pa.DataType) -> str:
-    """An upper-case SQL type name for an Arrow type (used when no description is at hand)."""
-    if pa.types.is_boolean(t):
-        return "BOOLEAN"
-    if pa.types.is_integer(t):
-        return "BIGINT"
-    if pa.types.is_floating(t):
-        return "DOUBLE"
-    if pa.types.is_decimal(t):
-        return "DECIMAL"
-    if pa.types.is_timestamp(t):
-        return "TIMESTAMP"
-    if pa.types.is_date(t):
-        return "DATE"
-    return "VARCHAR"
 
 
 def rows_of(batch: pa.RecordBatch) -> Iterator[tuple]:
@@ -211,7 +196,7 @@ def write_json(result: Result, out: IO[str]) -> int:
 
 def write_binary(result: Result, fmt: str, out: IO[bytes]) -> int:
     """Parquet, Arrow IPC stream (``arrow``) or Arrow IPC file (``arrow-file``)."""
-    import pyarrow.ipc as ipc
+    from pyarrow import ipc
 
     n = 0
     schema = result.data.schema

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from pinsql.types import arrow_type_name
+
 from . import output
 from .progress import Progress, counters_of, describe_counters
 from .session import UsageError
@@ -53,7 +55,7 @@ def execute(conn: Any, sql: str, params: Sequence[Any] | None = None, *, progres
         return Outcome(None, rowcount if isinstance(rowcount, int) else -1, seconds, calls_text)
     types = [str(d[1] or "").upper() for d in description]
     if len(types) != table.num_columns:
-        types = [output.sql_type_of(f.type) for f in table.schema]
+        types = [arrow_type_name(f.type) for f in table.schema]
     result = output.Result(list(table.column_names), types, table)
     return Outcome(result, table.num_rows, seconds, calls_text)
 

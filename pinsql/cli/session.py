@@ -13,9 +13,8 @@ import logging
 import os
 from typing import Any
 
+from pinsql import connections
 from pinsql.exceptions import InterfaceError
-
-from . import connections
 
 log = logging.getLogger("pinsql.cli")
 
@@ -131,5 +130,5 @@ class Session:
     def __enter__(self) -> Session:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()

@@ -7,7 +7,8 @@ import stat
 
 import pytest
 
-from pinsql.cli import connections, load_connection
+from pinsql import connections
+from pinsql.connections import load_connection
 from pinsql.exceptions import InterfaceError
 
 

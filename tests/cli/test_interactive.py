@@ -12,7 +12,8 @@ import sys
 
 import pytest
 
-from pinsql.cli import cmd_demo, load_connection
+from pinsql.cli import cmd_demo
+from pinsql.connections import load_connection
 
 pytest.importorskip("pinsql.dbapi", reason="the DB-API module has not landed yet")
 

@@ -97,3 +97,16 @@ def test_entry_point_resolves_the_dialect():
     assert isinstance(engine.dialect, PinterestDialect)
     assert engine.dialect.name == "pinterest"
     assert engine.dialect.paramstyle == "qmark"
+
+
+def test_named_connection_in_the_url(emu):
+    """``?Connection=NAME`` reads a connection saved by ``pinsql connection add``."""
+    from sqlalchemy import text
+
+    from pinsql.connections import save_connection
+
+    props = emu.connection_properties()
+    save_connection("emu", {"BaseURL": props["BaseURL"], "OAuthAccessToken": props["OAuthAccessToken"]})
+    assert args("pinterest://?connection=emu") == {"connection": "emu"}
+    with create_engine("pinterest://?Connection=emu").connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM boards")).scalar() == len(emu.data.boards())

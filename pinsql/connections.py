@@ -21,8 +21,7 @@ from pathlib import Path
 
 from pinsql.catalog import suggest
 from pinsql.exceptions import InterfaceError
-
-from .config import config_dir, write_private_file
+from pinsql.userfiles import config_dir, write_private_file
 
 CONNECTIONS_FILE = "connections.ini"
 SECRETS_FILE = "secrets.json"
