@@ -175,16 +175,19 @@ class ApiClient:
             finally:
                 _worker.cancel_events = ()
 
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pinsql-worker") as pool:
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pinsql-worker")
+        try:
             futures = [pool.submit(run, item) for item in items]
-            done, pending = wait(futures, return_when=FIRST_EXCEPTION)
+            done, _pending = wait(futures, return_when=FIRST_EXCEPTION)
             failed = [f for f in done if f.exception() is not None and not isinstance(f.exception(), _Cancelled)]
             if failed:
-                cancel.set()  # running workers stop at their next request
-                for f in pending:
-                    f.cancel()
                 raise failed[0].exception()  # type: ignore[misc]
             return [f.result() for f in futures]
+        except BaseException:  # an error, or Ctrl-C in the caller: stop everything still to do
+            cancel.set()  # running workers stop at their next request
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)  # queued items never start
 
     def default_ad_account_id(self) -> str:
         """AdAccountId, else the first ad account the token sees (looked up once, on first use)."""

@@ -214,7 +214,8 @@ class Engine:
             node = node.this
         if isinstance(node, exp.Table):
             targets.append(node)
-        skip = set()
+        # A foreign key's REFERENCES names a table without reading it.
+        skip = {id(t) for ref in tree.find_all(exp.Reference) for t in ref.find_all(exp.Table)}
         for t in targets:
             skip.add(id(t))
             name = t.name.lower()
@@ -235,7 +236,7 @@ class Engine:
             rel = self.duck.sql(sql)
             if rel is None:
                 return Result(None, -1, scans=scans)
-            if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)):
+            if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)) and not tree.args.get("returning"):
                 rows = rel.fetchall()
                 return Result(None, int(rows[0][0]) if rows and rows[0] else -1, scans=scans)
             if isinstance(tree, (exp.Create, exp.Drop, exp.Alter, exp.TruncateTable)):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 import responses
-from tests.client.conftest import BASE
 
 from pinsql.client import ApiClient, ApiDataError
 from pinsql.exceptions import (
@@ -22,6 +23,7 @@ from pinsql.exceptions import (
     ProgrammingError,
     RateLimitError,
 )
+from tests.client.conftest import BASE
 
 
 def query_of(call) -> dict[str, list[str]]:
@@ -329,6 +331,24 @@ def test_parallel_map_raises_the_first_error_and_cancels_the_rest(fast_props):
     with pytest.raises(OperationalError, match="boom"):
         client.parallel_map(work, range(50))
     assert len(started) < 50
+
+
+def test_parallel_map_interrupted_caller_starts_nothing_more(fast_props):
+    """Ctrl-C while waiting: queued items never start, instead of the pool draining them."""
+    client = ApiClient(fast_props(MaxConcurrency=2))
+    started = []
+
+    def work(x):
+        started.append(x)
+        if x == 1:
+            threading.Event().wait(0.1)  # every item is queued by now
+            os.kill(os.getpid(), signal.SIGINT)  # the user presses Ctrl-C while the caller waits
+        threading.Event().wait(0.02)
+        return x
+
+    with pytest.raises(KeyboardInterrupt):
+        client.parallel_map(work, range(50))
+    assert len(started) <= 6
 
 
 def test_closed_client_and_foreign_urls_are_refused(fast_props):

@@ -155,3 +155,25 @@ def test_api_errors_propagate_with_code(conn, emulator):
     cur = conn.cursor()
     with pytest.raises(pinsql.DatabaseError):
         cur.execute("SELECT * FROM campaigns WHERE ad_account_id = '999'")
+
+
+def test_local_dml_returning_gives_rows_not_a_rowcount(conn):
+    cur = conn.cursor()
+    cur.execute("CREATE TEMP TABLE ret (a INTEGER, b VARCHAR)")
+    cur.execute("INSERT INTO ret VALUES (42, 'x'), (7, 'y') RETURNING a, b")
+    assert cur.fetchall() == [(42, "x"), (7, "y")]
+    assert [d.name for d in cur.description] == ["a", "b"]
+    cur.execute("DELETE FROM ret WHERE a = 7 RETURNING b")
+    assert cur.fetchall() == [("y",)]
+    cur.execute("UPDATE ret SET b = 'z'")
+    assert cur.rowcount == 1 and cur.description is None
+
+
+def test_local_tables_may_declare_foreign_keys(conn):
+    cur = conn.cursor()
+    cur.execute("CREATE TEMP TABLE parent (id INTEGER PRIMARY KEY)")
+    cur.execute("CREATE TEMP TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent(id))")
+    cur.execute("INSERT INTO parent VALUES (1)")
+    cur.execute("INSERT INTO child VALUES (10, 1)")
+    cur.execute("SELECT c.id, p.id FROM child c JOIN parent p ON p.id = c.parent_id")
+    assert cur.fetchall() == [(10, 1)]
