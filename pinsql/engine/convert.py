@@ -21,6 +21,10 @@ from pinsql.catalog import Column, Table
 
 TS = pa.timestamp("us")
 
+#: JSON columns are re-serialised compactly, keeping non-ASCII text as is; one
+#: encoder for all values (json.dumps with options builds a new one per call).
+_json_text = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
 ARROW_TYPES: dict[str, pa.DataType] = {
     "VARCHAR": pa.string(),
     "JSON": pa.string(),
@@ -66,7 +70,7 @@ def _text(v: Any) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, (dict, list)):
-        return json.dumps(v, separators=(",", ":"))
+        return _json_text(v)
     return str(v)
 
 
@@ -142,7 +146,7 @@ def to_array(column: Column, values: list) -> pa.Array:
     if t == "VARCHAR":
         return _strings(values)
     if t == "JSON":
-        return pa.array([None if v is None else json.dumps(v, separators=(",", ":")) for v in values], pa.string())
+        return pa.array([None if v is None else _json_text(v) for v in values], pa.string())
     if t == "BIGINT":
         return _ints(values)
     if t == "DOUBLE":

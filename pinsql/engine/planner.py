@@ -921,13 +921,35 @@ def plan(infos: dict[str, RefInfo], today: dt.date | None = None) -> list[Scan]:
 
 
 def _needs(info: RefInfo, column: str) -> bool:
-    for e in info.ref.table.endpoints:
-        f = e.filter_for(column)
-        if f is not None and (f.required or f.path_param) and column not in info.constraints:
-            p = info.ref.table.parents.get(column)
-            if p is None or p.default != "connection":
-                return True
-    return False
+    """Whether the reference cannot be read without values for ``column``.
+
+    True only when no endpoint of the table can run without it: a table with a
+    plain list besides its filtered one (ad_groups, pins) does not need keys,
+    so keys from an unfiltered join partner are not worth their calls there.
+    """
+    if column in info.constraints:
+        return False
+    table = info.ref.table
+    return not any(_runs_without(info, e, column) for e in table.endpoints)
+
+
+def _runs_without(info: RefInfo, e: Endpoint, column: str) -> bool:
+    """Whether endpoint ``e`` can be called with no value for ``column`` (and no join keys at all)."""
+    table = info.ref.table
+    for f in e.filters:
+        if not (f.required or f.path_param):
+            continue
+        if f.column == column:
+            parent = table.parents.get(column)
+            if parent is None or parent.default != "connection":
+                return False
+            continue
+        if f.column in info.constraints or f.has_default:
+            continue
+        parent = table.parents.get(f.column)
+        if parent is None or not (parent.table or parent.default):
+            return False
+    return True
 
 
 def plan_statement(tree: exp.Expression, refs: list[TableRef], extra_schema: dict | None = None,

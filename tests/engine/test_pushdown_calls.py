@@ -314,3 +314,23 @@ def test_relative_dates_are_not_cut_to_the_default_window(run, campaigns, emulat
     rows, _ = run("SELECT min(date) FROM campaign_analytics WHERE campaign_id = ? AND date >= current_date - INTERVAL 2 MONTH",
                   [cid])
     assert rows[0][0] <= today - dt.timedelta(days=40)  # every day the API serves, not the last 30
+
+
+def test_unfiltered_join_lists_both_tables_instead_of_sending_every_key(run, campaigns, emulator, account):
+    """Keys from an unfiltered side cannot narrow the other list: listing it is cheaper than chunks of them."""
+    groups = emulator.data.ad_groups(account)
+    rows, calls = run("SELECT c.id, count(g.id) FROM campaigns c LEFT JOIN ad_groups g ON g.campaign_id = c.id GROUP BY c.id")
+    expected: dict[str, int] = {c["id"]: 0 for c in campaigns}
+    for g in groups:
+        expected[g["campaign_id"]] += 1
+    assert dict(rows) == expected
+    assert calls == math.ceil(len(campaigns) / 250) + math.ceil(len(groups) / 250)
+    assert not any("campaign_ids" in r.query for r in requests_under(emulator, f"/ad_accounts/{account}/ad_groups"))
+
+
+def test_filtered_join_still_sends_the_keys(run, campaigns, emulator, account):
+    paused = [c["id"] for c in campaigns if c["status"] == "PAUSED"]
+    rows, calls = run("SELECT g.id FROM campaigns c JOIN ad_groups g ON g.campaign_id = c.id WHERE c.status = 'PAUSED'")
+    assert sorted(r[0] for r in rows) == sorted(g["id"] for g in emulator.data.ad_groups(account) if g["campaign_id"] in set(paused))
+    sent = {i for r in requests_under(emulator, f"/ad_accounts/{account}/ad_groups") for i in r.query["campaign_ids"]}
+    assert sent == set(paused)
