@@ -19,13 +19,9 @@ from sqlalchemy.engine import URL
 
 from pinsql.catalog import suggest
 from pinsql.exceptions import InterfaceError
-from pinsql.properties import describe_properties
+from pinsql.properties import describe_properties, property_key
 
 DRIVERNAME = "pinterest"
-
-
-def _key(name: str) -> str:
-    return name.strip().lower().replace("_", "").replace("-", "")
 
 
 @functools.lru_cache(maxsize=1)
@@ -33,17 +29,17 @@ def _canonical_names() -> dict[str, str]:
     """Lookup key -> official property name, for ``OAuthClientId`` and ``oauth_client_id`` alike."""
     names: dict[str, str] = {}
     for row in describe_properties():
-        names[_key(row["name"])] = row["name"]
-        names[_key(row["attribute"])] = row["name"]
+        names[property_key(row["name"])] = row["name"]
+        names[property_key(row["attribute"])] = row["name"]
     return names
 
 
 def canonical_property_name(name: str) -> str:
     """The official spelling of a property name; InterfaceError for an unknown one."""
-    if _key(name) == NAMED_CONNECTION:
+    if property_key(name) == NAMED_CONNECTION:
         return NAMED_CONNECTION
     names = _canonical_names()
-    found = names.get(_key(name))
+    found = names.get(property_key(name))
     if found is None:
         official = sorted(set(names.values()))
         raise InterfaceError(

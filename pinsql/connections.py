@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pinsql.catalog import suggest
 from pinsql.exceptions import InterfaceError
+from pinsql.properties import describe_properties, property_key
 from pinsql.userfiles import config_dir, write_private_file
 
 CONNECTIONS_FILE = "connections.ini"
@@ -37,16 +38,9 @@ def secrets_path() -> Path:
     return config_dir() / SECRETS_FILE
 
 
-def property_key(name: str) -> str:
-    """How the driver compares property names: case, ``_`` and ``-`` do not matter."""
-    return name.strip().lower().replace("_", "").replace("-", "")
-
-
 @functools.lru_cache(maxsize=1)
 def _secret_keys() -> frozenset[str]:
     """Normalized names of the secret properties, as ``pinsql.properties`` declares them."""
-    from pinsql.properties import describe_properties
-
     keys = set()
     for row in describe_properties():
         if row.get("secret"):

@@ -177,8 +177,10 @@ for _spec in PROPERTY_SPECS:
     _SPECS_BY_KEY[_spec.attr.replace("_", "")] = _spec
 
 
-def _key(name: str) -> str:
+def property_key(name: str) -> str:
+    """How property names compare everywhere: case, ``_`` and ``-`` do not matter."""
     return name.strip().lower().replace("_", "").replace("-", "")
+
 
 
 def default_settings_dir() -> Path:
@@ -326,12 +328,12 @@ def split_connection_string(conn_str: str) -> dict[str, str]:
 def suggest(name: str, candidates: Any) -> str:
     """``" (did you mean 'X'?)"`` for the closest candidates, keeping their spelling, or ``""``."""
     by_lower = {c.lower(): c for c in candidates}
-    close = difflib.get_close_matches(_key(name), list(by_lower), n=2, cutoff=0.6)
+    close = difflib.get_close_matches(property_key(name), list(by_lower), n=2, cutoff=0.6)
     return " (did you mean " + " or ".join(repr(by_lower[c]) for c in close) + "?)" if close else ""
 
 
 def _lookup(name: str) -> PropertySpec:
-    spec = _SPECS_BY_KEY.get(_key(name))
+    spec = _SPECS_BY_KEY.get(property_key(name))
     if spec is None:
         hint = suggest(name, [s.name for s in PROPERTY_SPECS])
         raise InterfaceError(

@@ -2,7 +2,9 @@
 
 ``emulator`` - a running :class:`pinsql.emulator.Emulator` (seed 7, size "small"),
 shared by the whole session: do not change its data; reset faults you set.
-``conn`` - a fresh pinsql connection to it, with AdAccountId set to the
+``emu`` - a "tiny" emulator per test module, for tests that do not need
+much data (dialect and dataframe tests).
+``conn`` - a fresh pinsql connection to ``emulator``, with AdAccountId set to the
 emulator's main ad account (so call counts never include the lookup of the
 default account).
 
@@ -17,7 +19,6 @@ import pytest
 
 import pinsql
 from pinsql.emulator import Emulator
-
 
 SDK_ENVIRONMENT = ("PINTEREST_APP_ID", "PINTEREST_APP_SECRET", "PINTEREST_ACCESS_TOKEN",
                    "PINTEREST_REFRESH_ACCESS_TOKEN", "PINTEREST_API_URI")
@@ -34,6 +35,12 @@ def isolated_environment(monkeypatch, tmp_path):
 def emulator():
     with Emulator(seed=7, size="small") as emu:
         yield emu
+
+
+@pytest.fixture(scope="module")
+def emu():
+    with Emulator(seed=7, size="tiny") as emulator:
+        yield emulator
 
 
 @pytest.fixture

@@ -15,14 +15,6 @@ from pinsql.client import ApiClient
 from pinsql.exceptions import AuthenticationError, InterfaceError
 from pinsql.properties import parse_properties
 
-emulator = pytest.importorskip("pinsql.emulator", reason="the emulator package is not importable")
-
-
-@pytest.fixture(scope="module")
-def emu():
-    with emulator.Emulator(seed=5, size="tiny") as e:
-        yield e
-
 
 def app_props(emu, tmp_path, **overrides):
     """The emulator's app credentials without its ready-made access token."""

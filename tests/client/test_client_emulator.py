@@ -15,15 +15,7 @@ from pinsql.exceptions import (
 )
 from pinsql.properties import parse_properties
 
-emulator = pytest.importorskip("pinsql.emulator", reason="the emulator package is not importable")
-
 ALL_STATUSES = ["ACTIVE", "PAUSED", "ARCHIVED", "DRAFT", "DELETED_DRAFT"]
-
-
-@pytest.fixture(scope="module")
-def emu():
-    with emulator.Emulator(seed=11, size="tiny") as e:
-        yield e
 
 
 @pytest.fixture(autouse=True)

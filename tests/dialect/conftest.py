@@ -1,17 +1,9 @@
-"""Fixtures for the dialect tests: one small emulator per module, engines pointing at it."""
+"""Fixtures for the dialect tests: engines pointing at the tiny emulator of tests/conftest.py."""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import create_engine
-
-from pinsql.emulator import Emulator
-
-
-@pytest.fixture(scope="module")
-def emu():
-    with Emulator(seed=7, size="tiny") as emulator:
-        yield emulator
 
 
 @pytest.fixture(scope="module")

@@ -5,14 +5,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import create_engine
 
-from pinsql.emulator import Emulator
-
-
-@pytest.fixture(scope="module")
-def emu():
-    with Emulator(seed=7, size="tiny") as emulator:
-        yield emulator
-
 
 @pytest.fixture(scope="module")
 def engine(emu):
