@@ -111,9 +111,13 @@ class ApiClient:
         return f"ApiClient(base_url={self.props.base_url!r}, closed={self._closed})"
 
     # -- public interface --------------------------------------------------------
-    def get(self, path: str, params: Mapping[str, Any] | None = None, *, category: str | None) -> Any:
-        """One GET; the decoded JSON body."""
-        return self.request("GET", path, params=params, category=category)
+    def get(self, path: str, params: Mapping[str, Any] | None = None, *, category: str | None,
+            decode: Callable[[bytes], Any] | None = None) -> Any:
+        """One GET; the decoded JSON body, or what ``decode`` makes of the body's bytes.
+
+        ``decode`` raising ValueError means a damaged body (truncated, say): the call is retried.
+        """
+        return self.request("GET", path, params=params, category=category, decode=decode)
 
     def paginate(
         self,
@@ -123,8 +127,18 @@ class ApiClient:
         category: str | None,
         page_size: int | None = None,
         max_rows: int | None = None,
-    ) -> Iterator[list[dict]]:
-        """Yield the ``items`` of each page, following ``bookmark`` until it is null or ``max_rows`` were yielded."""
+        decode: Callable[[bytes], tuple[Any, str | None]] | None = None,
+    ) -> Iterator[Any]:
+        """Yield the ``items`` of each page, following ``bookmark`` until it is null or ``max_rows`` were yielded.
+
+        ``decode`` turns a page's bytes into ``(items, bookmark)`` itself (items: anything
+        with ``len()`` and slicing, such as an Arrow table); by default the JSON is decoded
+        and ``items`` is a list of dicts.
+        """
+        if decode is None:
+            def decode(content: bytes) -> tuple[Any, str | None]:
+                return self._page_parts(path, json.loads(content))
+
         size = max(1, min(page_size or self.props.page_size, self.props.page_size))
         remaining = max_rows
         bookmark: str | None = None
@@ -135,8 +149,7 @@ class ApiClient:
             query["page_size"] = size if remaining is None else min(size, remaining)
             if bookmark is not None:
                 query["bookmark"] = bookmark
-            body = self.get(path, query, category=category)
-            items, next_bookmark = self._page_parts(path, body)
+            items, next_bookmark = self.get(path, query, category=category, decode=decode)
             if remaining is not None:
                 items = items[:remaining]
                 remaining -= len(items)
@@ -229,12 +242,13 @@ class ApiClient:
         data: Any = None,
         json: Any = None,
         category: str | None,
+        decode: Callable[[bytes], Any] | None = None,
     ) -> Any:
         """Send one API request (with retries, refresh, rate limiting); the decoded JSON body or None."""
         if self._closed:
             raise InterfaceError("This connection is closed; open a new one.")
         try:
-            return self._request_with_retries(method, path, params, data, json, category)
+            return self._request_with_retries(method, path, params, data, json, category, decode)
         except _Cancelled:
             raise
         except Error:
@@ -242,7 +256,7 @@ class ApiClient:
             raise
 
     def _request_with_retries(self, method: str, path: str, params: Mapping[str, Any] | None, data: Any,
-                              json_body: Any, category: str | None) -> Any:
+                              json_body: Any, category: str | None, decode: Callable[[bytes], Any] | None) -> Any:
         url = self._url(path)
         query = _encode_params(params)
         props = self.props
@@ -254,7 +268,7 @@ class ApiClient:
             self.counters.add_wait(self.limiter.acquire(category))
             token = self.auth.access_token()
             try:
-                return self._attempt(method, path, url, query, data, json_body, category, token)
+                return self._attempt(method, path, url, query, data, json_body, category, token, decode)
             except _Retry as retry:
                 failure = retry
             if failure.reason == "token_rejected":
@@ -287,7 +301,8 @@ class ApiClient:
         return self._random() * ceiling
 
     def _attempt(self, method: str, path: str, url: str, query: list[tuple[str, str]] | None,
-                 data: Any, json_body: Any, category: str | None, token: str) -> Any:
+                 data: Any, json_body: Any, category: str | None, token: str,
+                 decode: Callable[[bytes], Any] | None = None) -> Any:
         props = self.props
         started = time.monotonic()
         self.counters.add_call(category)
@@ -310,8 +325,15 @@ class ApiClient:
         request_id = resp.headers.get("x-pinterest-rid")
         logger.debug("%s %s -> %s in %.3fs%s", method, path, status, elapsed,
                      f" rid={request_id}" if request_id else "")
+        content = resp.content
+        if 200 <= status < 300 and decode is not None:
+            try:
+                return decode(content)
+            except ValueError:
+                raise _Retry("undecodable body", OperationalError(
+                    f"{method} {path}: the API's answer was not valid JSON (truncated?) even after retries.")) from None
         try:
-            payload = json.loads(resp.content) if resp.content else None
+            payload = json.loads(content) if content else None
             decoded = True
         except ValueError:
             payload, decoded = None, False

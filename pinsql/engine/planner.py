@@ -596,6 +596,8 @@ class Scan:
     estimate_text: str = "1"
     #: the WHERE conjuncts on this reference alone (for semi-join key extraction)
     local_conjuncts: list[exp.Expression] = field(default_factory=list)
+    #: columns the statement reads (None: all); the others are not parsed from the responses
+    needed: set[str] | None = None
 
     @property
     def table(self) -> Table:
@@ -811,6 +813,9 @@ def choose_access(info: RefInfo, joins: dict[str, JoinKey] | None = None, today:
     _, e, bindings, calls, text = best
     scan = Scan(info.ref, e, bindings, table.column_names, estimate=calls, estimate_text=text,
                 local_conjuncts=list(info.local_conjuncts))
+    if info.columns is not None:
+        conjunct_columns = {c.name for conj in info.local_conjuncts for c in conj.find_all(exp.Column)}
+        scan.needed = (set(info.columns) | conjunct_columns) & set(table.column_names)
     if calls == 0:
         scan.empty = True
         scan.reason = "a filter value is outside what the API allows, or the date range is empty"

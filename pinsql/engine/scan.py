@@ -20,11 +20,11 @@ from urllib.parse import quote
 
 import pyarrow as pa
 
-from pinsql.catalog import Catalog, Column
-from pinsql.engine import shapes
-from pinsql.engine.convert import empty_table, rows_to_table
+from pinsql.catalog import Catalog
+from pinsql.engine.convert import empty_table
 from pinsql.engine.planner import Binding, JoinKey, RefInfo, Scan, choose_access
 from pinsql.engine.predicates import Constraint
+from pinsql.engine.reader import RawPage, ResponseReader
 from pinsql.engine.references import TableRef
 from pinsql.exceptions import ApiProgrammingError, InternalError
 
@@ -65,6 +65,7 @@ class Request:
     params: dict[str, Any]
     #: request parameter values for from_param columns
     info: dict[str, Any]
+    reader: ResponseReader
     window_start: str | None = None
     page_size: int | None = None
     max_rows: int | None = None
@@ -77,6 +78,8 @@ class ScanRunner:
     memo: ParentMemo
     #: (the semi-join key, the source scan, its Arrow table) → distinct key values
     keys: Callable[[JoinKey, Scan, pa.Table], list]
+    #: the connection's DuckDB: responses are parsed on cursors of it
+    duck: Any
 
     # -- public -------------------------------------------------------------
 
@@ -95,16 +98,29 @@ class ScanRunner:
                     continue
                 requests.extend(self.requests(s, {d: (by_id[d], done[d]) for d in s.depends_on}))
             fetched = self._fetch_all(requests)
-            grouped: dict[str, tuple[list, list]] = {s.ref.id: ([], []) for s in ready}
-            for req, rows in fetched:
-                rows_acc, info_acc = grouped[req.scan.ref.id]
-                rows_acc.extend(rows)
-                info_acc.extend([req.info] * len(rows))
+            pieces: dict[str, list] = {s.ref.id: [] for s in ready}
+            readers: dict[str, ResponseReader] = {}
+            for req, parts in fetched:
+                pieces[req.scan.ref.id].extend(parts)
+                readers[req.scan.ref.id] = req.reader
             for s in ready:
-                rows, infos = grouped[s.ref.id]
-                cols = [s.table.column(c) for c in s.columns]
-                done[s.ref.id] = rows_to_table(s.table, cols, rows, infos) if rows else empty_table(cols)
+                done[s.ref.id] = self._table(s, readers.get(s.ref.id), pieces[s.ref.id])
         return done
+
+    def _table(self, scan: Scan, reader: ResponseReader | None, parts: list) -> pa.Table:
+        """One scan's Arrow table from its requests' pieces: Arrow tables, and raw pages read here in one go."""
+        if reader is None:
+            return empty_table([scan.table.column(c) for c in scan.columns])
+        raw = [p for p in parts if isinstance(p, RawPage)]
+        # pages whose rows the client could not count while paging: count them now
+        late = [p for p in raw if p.count is None] if scan.endpoint.shape == "paged" else []
+        tables = [p for p in parts if not isinstance(p, RawPage)]
+        if raw:
+            tables.append(reader.read(raw))
+            if late:
+                self.client.counters.add("rows", sum(p.count or 0 for p in late))
+        tables = [t for t in tables if t.num_rows] or [reader.schema.empty_table()]
+        return pa.concat_tables(tables) if len(tables) > 1 else tables[0]
 
     def _fetch_all(self, requests: list[Request]) -> list[tuple[Request, list]]:
         """Run requests in parallel; a LIMITed fan-out stops starting requests once it has enough rows."""
@@ -124,7 +140,7 @@ class ScanRunner:
                 chunk = reqs[i : i + batch]
                 results = self.client.parallel_map(self._fetch, chunk)
                 out.extend(zip(chunk, results))
-                got += sum(len(r) for r in results)
+                got += sum(len(p) for r in results for p in r)
                 if got >= need:
                     break
         return out
@@ -147,8 +163,16 @@ class ScanRunner:
             return [v for v in self.keys(b.source, src_scan, src_table) if b.filter.allows(v)]
         raise InternalError(f"binding kind {b.kind} has no values")
 
+    def reader(self, scan: Scan) -> ResponseReader:
+        window = next((b.filter.column for b in scan.bindings if b.kind == "range"), None)
+        if window is not None and scan.table.column(window).path is None:
+            window = None
+        return ResponseReader(scan.table, scan.endpoint, [scan.table.column(c) for c in scan.columns], self.duck,
+                              needed=scan.needed, window_column=window)
+
     def requests(self, scan: Scan, deps: dict[str, tuple[Scan, pa.Table]]) -> list[Request]:
         e = scan.endpoint
+        reader = self.reader(scan)
         path_bindings = [b for b in scan.bindings if b.filter.path_param]
         query_bindings = [b for b in scan.bindings if not b.filter.path_param and b.kind != "range"]
         range_bindings = [b for b in scan.bindings if b.kind == "range"]
@@ -207,7 +231,7 @@ class ScanRunner:
                     page_size = max(1, min(scan.limit, e.page_size_max))
                 elif e.shape == "paged" and e.page_size_max < 250:
                     page_size = e.page_size_max
-                out.append(Request(scan, path, params, rinfo, start, page_size, scan.limit))
+                out.append(Request(scan, path, params, rinfo, reader, start, page_size, scan.limit))
         return out
 
     def parent_values(self, table_name: str, column: str, context: dict[str, Any]) -> list:
@@ -229,41 +253,26 @@ class ScanRunner:
     # -- one request ----------------------------------------------------------
 
     def _fetch(self, req: Request) -> list:
+        """One request's pieces: raw pages (read later with the scan's others), or Arrow tables."""
         e = req.scan.endpoint
         category = e.rate_limit_category
+        decode = req.reader.decoder(req.info, req.window_start, immediate=req.max_rows is not None)
         if e.shape == "paged":
-            rows: list = []
-            for page in self.client.paginate(req.path, req.params, category=category, page_size=req.page_size, max_rows=req.max_rows):
-                rows.extend(shapes.items_rows(page, e) if not isinstance(page, list) else page)
-                if req.max_rows is not None and len(rows) >= req.max_rows:
+            pages: list = []
+            got = 0
+            for page in self.client.paginate(req.path, req.params, category=category, page_size=req.page_size,
+                                             max_rows=req.max_rows, decode=decode):
+                pages.append(page)
+                got += len(page)
+                if req.max_rows is not None and got >= req.max_rows:
                     break
-        else:
-            try:
-                body = self.client.get(req.path, req.params, category=category)
-            except ApiProgrammingError as err:
-                if err.status == 404 and e.shape == "object" and any(b.kind == "values" for b in req.scan.bindings if b.filter.path_param):
-                    return []  # get-by-id of an id that does not exist: no row
-                raise
-            rows = shapes.extractor(e.shape)(body, e)
-        if e.residual:
-            checks = [(req.scan.table.column(k), v) for k, v in e.residual.items()]
-            rows = [r for r in rows if all(shapes.dig(r, c.path or c.name) == v for c, v in checks)]
-        if req.window_start is not None:
-            self._fill_window_start(req, rows)
-        return rows
-
-    @staticmethod
-    def _fill_window_start(req: Request, rows: list) -> None:
-        """TOTAL granularity rows carry no date: they cover the window from its first day."""
-        for b in req.scan.bindings:
-            if b.kind != "range":
-                continue
-            col: Column = req.scan.table.column(b.filter.column)
-            if col.path is None:
-                continue
-            for r in rows:
-                if shapes.dig(r, col.path) is None:
-                    shapes.set_path(r, col.path, req.window_start)
+            return pages
+        try:
+            return [self.client.get(req.path, req.params, category=category, decode=decode)]
+        except ApiProgrammingError as err:
+            if err.status == 404 and e.shape == "object" and any(b.kind == "values" for b in req.scan.bindings if b.filter.path_param):
+                return []  # get-by-id of an id that does not exist: no row
+            raise
 
 
 __all__ = ["ParentMemo", "Request", "ScanRunner"]

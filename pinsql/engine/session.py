@@ -44,6 +44,8 @@ READ_ONLY = "Pinterest tables are read-only in pinsql for now"
 
 _LOCKDOWN = (
     # Pinterest's days and timestamps are UTC, and the planner folds current_date in UTC.
+    # GLOBAL: the cursors that parse responses on worker threads use it too.
+    "SET GLOBAL TimeZone = 'UTC'",
     "SET TimeZone = 'UTC'",
     "SET autoinstall_known_extensions = false",
     "SET autoload_known_extensions = false",
@@ -191,7 +193,7 @@ class Engine:
             if explain:
                 return self._rows(explain_mod.explain_table(scans), scans=scans)
             if scans:
-                runner = ScanRunner(self.client, self.catalog, self.memo, self._keys)
+                runner = ScanRunner(self.client, self.catalog, self.memo, self._keys, self.duck)
                 tables = runner.run(scans)
                 for r in refs:
                     self._register_ref(r, tables[r.id], registered)
@@ -260,22 +262,12 @@ class Engine:
         registered.append(name)
 
     def _register_ref(self, ref: TableRef, table: pa.Table, registered: list[str]) -> None:
-        json_cols = [c.name for c in ref.table.columns if c.type == "JSON"]
-        if not json_cols:
-            self._register(ref.id, table, registered)
-            return
-        raw = ref.id + "_arrow"
-        self._register(raw, table, registered)
-        casts = ", ".join(f'CAST("{c}" AS JSON) AS "{c}"' for c in json_cols)
-        self.duck.execute(f'CREATE OR REPLACE TEMP VIEW "{ref.id}" AS SELECT * REPLACE ({casts}) FROM "{raw}"')
-        registered.insert(0, "view:" + ref.id)
+        # JSON columns carry the arrow.json extension name (see convert.arrow_schema): DuckDB reads them as JSON.
+        self._register(ref.id, table, registered)
 
     def _unregister(self, name: str) -> None:
         try:
-            if name.startswith("view:"):
-                self.duck.execute(f'DROP VIEW IF EXISTS "{name[5:]}"')
-            else:
-                self.duck.unregister(name)
+            self.duck.unregister(name)
         except duckdb.Error:
             pass
 

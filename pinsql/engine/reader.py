@@ -1,0 +1,322 @@
+"""API responses → Arrow tables, parsed and converted inside DuckDB.
+
+Response bodies go to DuckDB as the text that came off the wire, never as
+Python objects. While paging, only the bookmark is read from each body (a
+look at its last member, see :func:`fast_bookmark`). When a scan's calls are
+done, one DuckDB statement per scan parses all its bodies with ``from_json``
+(a structure built from the table's schema, so only the columns the query
+reads are materialised), converts every column to its SQL type, applies the
+endpoint's residual condition and returns a list of row structs per body,
+which Arrow flattens into columns. One statement for many bodies matters:
+DuckDB spends a millisecond or two binding such a statement, more than
+parsing a page.
+
+Conversion rules (the same for every table and for values taken from request
+parameters):
+
+* A JSON number or boolean read as VARCHAR becomes its JSON text (ids sent as
+  numbers stay exact); an object or array read as VARCHAR or JSON becomes
+  compact JSON text.
+* A value that does not fit its column's type becomes NULL, like ``TRY_CAST``
+  (``""`` for a number, say).
+* ISO-8601 timestamps with an offset are converted to UTC; unix seconds and
+  milliseconds become timestamps; timestamps are naive UTC inside DuckDB.
+
+Responses that are not a list of rows (organic analytics, top pins) go through
+their Python extractor in :mod:`pinsql.engine.shapes` first; its rows are then
+read the same way, so every table follows the same rules.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from pinsql.catalog import Column, Endpoint, Table
+from pinsql.engine import shapes
+from pinsql.engine.convert import arrow_schema
+from pinsql.exceptions import OperationalError
+
+#: How each column type is read from the JSON, then turned into its SQL type
+#: (``{}`` is the value read).
+_JSON_TYPES: dict[tuple[str, str | None], tuple[str, str]] = {
+    ("VARCHAR", None): ("VARCHAR", "{}"),
+    ("JSON", None): ("JSON", "{}"),
+    ("BIGINT", None): ("BIGINT", "{}"),
+    ("DOUBLE", None): ("DOUBLE", "{}"),
+    ("BOOLEAN", None): ("BOOLEAN", "{}"),
+    ("TIMESTAMP", None): ("VARCHAR", "CAST(TRY_CAST({} AS TIMESTAMPTZ) AS TIMESTAMP)"),
+    ("TIMESTAMP", "iso8601"): ("VARCHAR", "CAST(TRY_CAST({} AS TIMESTAMPTZ) AS TIMESTAMP)"),
+    ("TIMESTAMP", "unix_seconds"): ("DOUBLE", "make_timestamp(CAST(round({} * 1000000) AS BIGINT))"),
+    ("TIMESTAMP", "unix_ms"): ("DOUBLE", "make_timestamp(CAST(round({} * 1000) AS BIGINT))"),
+    ("DATE", None): ("VARCHAR", "TRY_CAST({} AS DATE)"),
+    ("DATE", "date"): ("VARCHAR", "TRY_CAST({} AS DATE)"),
+    ("DATE", "unix_seconds"): ("DOUBLE", "CAST(make_timestamp(CAST(round({} * 1000000) AS BIGINT)) AS DATE)"),
+    ("DATE", "unix_ms"): ("DOUBLE", "CAST(make_timestamp(CAST(round({} * 1000) AS BIGINT)) AS DATE)"),
+}
+
+#: Responses whose rows DuckDB can find by itself; other shapes have a Python extractor.
+NATIVE_SHAPES = ("paged", "items", "array", "object")
+
+#: The per-request value that fills a TOTAL analytics row's missing date.
+WINDOW_START = "__window_start"
+
+
+def _json_type(column: Column) -> tuple[str, str]:
+    key = (column.type, column.format or None)
+    if key not in _JSON_TYPES:
+        key = (column.type, None)
+    return _JSON_TYPES[key]
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _nest(shape: dict, path: str, leaf: str) -> None:
+    keys = path.split(".")
+    for k in keys[:-1]:
+        shape = shape.setdefault(k, {})
+    shape[keys[-1]] = leaf
+
+
+def _wrap(shape: Any, dotted: str | None) -> Any:
+    for key in reversed((dotted or "").split(".")) if dotted else ():
+        shape = {key: shape}
+    return shape
+
+
+#: Bodies up to this size are decoded in Python at once (exact row count, cheap).
+SMALL_BODY = 2048
+
+_LAST_BOOKMARK = re.compile(rb'"bookmark"\s*:\s*(null|"(?:[^"\\]|\\.)*")\s*}\s*\Z')
+
+
+def fast_bookmark(content: bytes) -> tuple[bool, str | None]:
+    """``(True, bookmark)`` when ``"bookmark"`` is the last member of the top-level object, else ``(False, None)``.
+
+    Only the top-level object's last member can be followed by a single ``}``
+    and the end of the body; an unescaped ``"bookmark"`` cannot occur inside a
+    string. Pinterest and the emulator put the bookmark last; any other layout
+    falls back to decoding the body (and the batch read re-checks every bookmark).
+    """
+    at = content.rfind(b'"bookmark"')
+    match = _LAST_BOOKMARK.match(content, at) if at >= 0 else None
+    if match is None:
+        return False, None
+    raw = match.group(1)
+    return True, None if raw == b"null" else (str(json.loads(raw)) or None)
+
+
+class RawPage:
+    """One response body, kept as text until the scan's batch read; ``count`` None: not known yet."""
+
+    __slots__ = ("bookmark", "count", "info", "text")
+
+    def __init__(self, text: str, info: str | None, bookmark: str | None, count: int | None) -> None:
+        self.text = text
+        self.info = info
+        self.bookmark = bookmark
+        self.count = count
+
+    def __len__(self) -> int:  # the client's row counter: unknown counts are added after the batch read
+        return self.count or 0
+
+    def __bool__(self) -> bool:  # the client's empty-page guard
+        return self.count != 0
+
+
+class ResponseReader:
+    """Reads one endpoint's responses into Arrow tables with ``columns`` (all of ``needed`` filled).
+
+    ``needed``: the columns the query reads; the others come back as NULL
+    columns without being parsed. ``window_column``: the DATE column that TOTAL
+    analytics rows leave empty (filled with the window's first day).
+    """
+
+    def __init__(
+        self,
+        table: Table,
+        endpoint: Endpoint,
+        columns: Sequence[Column],
+        duck: duckdb.DuckDBPyConnection,
+        *,
+        needed: set[str] | None = None,
+        window_column: str | None = None,
+    ) -> None:
+        self.table = table
+        self.endpoint = endpoint
+        self.columns = list(columns)
+        self.schema = arrow_schema(self.columns)
+        self._duck = duck
+        self.native = endpoint.shape in NATIVE_SHAPES
+        read = [c for c in self.columns if needed is None or c.name in needed]
+        self._read = {c.name: i for i, c in enumerate(read)}
+        item_shape: dict = {}
+        info_shape: dict = {}
+        exprs = []
+        for i, c in enumerate(read):
+            jtype, convert = _json_type(c)
+            if c.from_param is not None:
+                info_shape[c.from_param] = jtype
+                value = convert.format("i." + _ident(c.from_param))
+            else:
+                path = c.path or c.name
+                _nest(item_shape, path, jtype)
+                value = convert.format("x." + ".".join(_ident(k) for k in path.split(".")))
+                if c.name == window_column:
+                    info_shape[WINDOW_START] = "VARCHAR"
+                    value = f"COALESCE({value}, {convert.format('i.' + _ident(WINDOW_START))})"
+            exprs.append(f"{value} AS {_ident(f'c{i}')}")
+        conditions = ["x IS NOT NULL"]
+        for name, want in endpoint.residual.items():
+            col = table.column(name)
+            path = col.path or col.name
+            _nest(item_shape, path, _json_type(col)[0])
+            conditions.append(f"x.{'.'.join(_ident(k) for k in path.split('.'))} = {_literal(want)}")
+        self._info_keys = tuple(info_shape)
+        if not item_shape:  # no column is read from the rows: still count them
+            item_shape = {"__pinsql_none": "VARCHAR"}
+        if not exprs:
+            exprs.append("NULL AS c")
+        info = f"from_json(info, {_literal(json.dumps(info_shape))})" if info_shape else "NULL"
+        rows_expr, bookmark, shape = self._locate(item_shape)
+        self._rows_sql = (
+            f"SELECT {', '.join(exprs)} FROM (SELECT unnest({rows_expr}) AS x, i FROM "
+            f"(SELECT from_json(body, {_literal(json.dumps(shape))}) AS j, {info} AS i FROM __pinsql_bodies)) "
+            f"WHERE {' AND '.join(conditions)}"
+        )
+        # Per body: its bookmark, its row count, whether the rows are where the shape says
+        # (elements read as BOOLEAN: nothing of them is materialised).
+        rows_expr, bookmark, shape = self._locate("BOOLEAN")
+        self._meta_sql = (
+            f"SELECT CAST({bookmark} AS VARCHAR) AS bookmark, len({rows_expr}) AS n, {rows_expr} IS NULL AS missing "
+            f"FROM (SELECT from_json(body, {_literal(json.dumps(shape))}) AS j FROM __pinsql_bodies)"
+        )
+
+    def _locate(self, item: Any) -> tuple[str, str, Any]:
+        """Where the rows and the bookmark are in a body of this endpoint: (rows, bookmark, from_json structure)."""
+        endpoint = self.endpoint
+        path = (endpoint.rows_path or "") if self.native else ""
+        base = "j" + "".join("." + _ident(k) for k in path.split(".") if k)
+        if endpoint.shape == "paged":
+            return base + ".items", base + ".bookmark", _wrap({"items": [item], "bookmark": "VARCHAR"}, path)
+        if endpoint.shape == "items":
+            return base + ".items", "NULL", _wrap({"items": [item]}, path)
+        if endpoint.shape == "object":
+            return f"[{base}]", "NULL", _wrap(item, path)
+        return base, "NULL", _wrap([item], path)  # "array", and the rows of a Python extractor
+
+    # -- while fetching ----------------------------------------------------------
+
+    def decoder(self, info: Mapping[str, Any], window_start: str | None = None, *,
+                immediate: bool = False) -> Callable[[bytes], Any]:
+        """The client's ``decode`` for one request's bodies.
+
+        Paged endpoints get ``(items, bookmark)``; others get ``items``. ``items`` is a
+        :class:`RawPage` (read later, with the scan's other bodies, by :meth:`read`), or with
+        ``immediate`` an Arrow table (when paging stops after a number of rows, they must be
+        counted page by page).
+        """
+        values = {k: info.get(k) for k in self._info_keys if k != WINDOW_START}
+        if WINDOW_START in self._info_keys:
+            values[WINDOW_START] = window_start
+        info_json = json.dumps(values, default=str) if self._info_keys else None
+        paged = self.endpoint.shape == "paged"
+
+        def decode(content: bytes) -> Any:
+            bookmark: str | None = None
+            count: int | None = None
+            if not self.native:
+                rows = shapes.extractor(self.endpoint.shape)(json.loads(content), self.endpoint)
+                content, count = json.dumps(rows, default=str).encode(), len(rows)
+            elif paged:
+                known, bookmark = fast_bookmark(content)
+                if not known or len(content) <= SMALL_BODY:
+                    bookmark, count = self._decoded_page(content)
+            text = content.decode("utf-8")
+            page = RawPage(text, info_json, bookmark, count)
+            items: Any = self.read([page]) if immediate else page
+            return (items, bookmark) if paged else items
+
+        return decode
+
+    def _decoded_page(self, content: bytes) -> tuple[str | None, int]:
+        body = json.loads(content)  # ValueError: the client retries a damaged body
+        for key in (self.endpoint.rows_path or "").split("."):
+            if key:
+                body = body.get(key) if isinstance(body, dict) else None
+        if not isinstance(body, dict) or not isinstance(body.get("items"), list):
+            raise self._no_rows()
+        bookmark = body.get("bookmark")
+        return (str(bookmark) if bookmark else None), len(body["items"])
+
+    def _no_rows(self) -> OperationalError:
+        return OperationalError(
+            f"GET {self.endpoint.path}: the API's answer has no list of rows where the {self.endpoint.shape!r} "
+            "response shape puts it; stopped instead of returning partial results.")
+
+    # -- after fetching ------------------------------------------------------------
+
+    def read(self, pages: Sequence[RawPage]) -> pa.Table:
+        """All rows of ``pages``, in order, as one Arrow table of ``columns``."""
+        if not pages:
+            return self.schema.empty_table()
+        source = pa.table({
+            "body": pa.array([p.text for p in pages], pa.string()),
+            "info": pa.array([p.info for p in pages], pa.string()),
+        })
+        check = self.endpoint.shape != "object" and any(p.count is None for p in pages)
+        cursor = self._duck.cursor()  # its own cursor (and registration): scans may be read on worker threads
+        try:
+            cursor.register("__pinsql_bodies", source)
+            meta = _arrow(cursor.sql(self._meta_sql)) if check else None
+            rows = _arrow(cursor.sql(self._rows_sql))
+        except duckdb.InvalidInputException as e:  # malformed JSON
+            raise ValueError(f"invalid JSON in the response: {e}") from None
+        finally:
+            cursor.close()
+        if meta is not None:
+            if any(meta.column("missing").to_pylist()):
+                raise self._no_rows()
+            counts = meta.column("n").to_pylist()
+            bookmarks = meta.column("bookmark").to_pylist()
+            for page, n, bookmark in zip(pages, counts, bookmarks):
+                if self.endpoint.shape == "paged" and (bookmark or None) != page.bookmark:
+                    raise OperationalError(
+                        f"GET {self.endpoint.path}: a page's bookmark was misread while paging; stopped instead of "
+                        "returning rows that may be wrong. Please report this response layout.")
+                page.count = n
+        return self._table(rows)
+
+    def _table(self, rows: pa.Table) -> pa.Table:
+        n = rows.num_rows
+        arrays = []
+        for c, f in zip(self.columns, self.schema):
+            i = self._read.get(c.name)
+            if i is None:
+                arrays.append(pa.nulls(n, f.type))
+                continue
+            arr = rows.column(i)
+            arrays.append(arr if arr.type == f.type else arr.cast(f.type))
+        return pa.Table.from_arrays(arrays, schema=self.schema)
+
+
+def _arrow(rel: Any) -> pa.Table:
+    return (getattr(rel, "to_arrow_table", None) or rel.arrow)()
+
+
+__all__ = ["NATIVE_SHAPES", "RawPage", "ResponseReader", "fast_bookmark"]

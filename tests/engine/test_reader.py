@@ -1,0 +1,158 @@
+"""API responses → Arrow in DuckDB (pinsql.engine.reader), and the response-shape extractors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from pinsql.catalog import Column, Endpoint, Table, load_catalog
+from pinsql.engine import shapes
+from pinsql.engine.reader import ResponseReader
+from pinsql.exceptions import OperationalError
+
+
+@pytest.fixture(scope="module")
+def duck():
+    con = duckdb.connect()
+    con.execute("SET GLOBAL TimeZone = 'UTC'")
+    yield con
+    con.close()
+
+
+def table_of(*columns: Column, residual=None, shape="array") -> tuple[Table, Endpoint]:
+    e = Endpoint(name="x", path="/x", shape=shape, residual=residual or {})
+    return Table(name="t", group="test", description="", columns=tuple(columns), endpoints=(e,)), e
+
+
+def read(duck, columns, body, *, shape="array", info=None, needed=None, residual=None, window=None, start=None):
+    t, e = table_of(*columns, residual=residual, shape=shape)
+    reader = ResponseReader(t, e, list(t.columns), duck, needed=needed, window_column=window)
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return decode(reader, raw, info or {}, start)
+
+
+class Page:
+    def __init__(self, rows, bookmark=None):
+        self.rows, self.bookmark = rows, bookmark
+
+
+def decode(reader, raw, info, start=None):
+    """What a scan does with one body: decode it while fetching, read it afterwards."""
+    got = reader.decoder(info, start)(raw)
+    page, bookmark = got if isinstance(got, tuple) else (got, None)
+    return Page(reader.read([page]), bookmark)
+
+
+def values(duck, column, items):
+    return read(duck, [column], items).rows.column(0).to_pylist()
+
+
+def col(type_, **kw):
+    return Column(name=kw.pop("name", "c"), type=type_, description="", path=kw.pop("path", "c"), **kw)
+
+
+def test_ids_sent_as_numbers_become_exact_text(duck):
+    items = [{"c": "1"}, {"c": 620007000000000871}, {"c": None}, {}, {"c": True}, {"c": {"a": [1, "é"]}}]
+    assert values(duck, col("VARCHAR"), items) == ["1", "620007000000000871", None, None, "true", '{"a":[1,"é"]}']
+
+
+def test_unix_seconds_and_ms(duck):
+    assert values(duck, col("TIMESTAMP", format="unix_seconds"), [{"c": 0}, {"c": None}, {"c": 1.5}]) == [
+        dt.datetime(1970, 1, 1), None, dt.datetime(1970, 1, 1, 0, 0, 1, 500000)]
+    assert values(duck, col("TIMESTAMP", format="unix_ms"), [{"c": 1500}]) == [dt.datetime(1970, 1, 1, 0, 0, 1, 500000)]
+    assert values(duck, col("DATE", format="unix_seconds"), [{"c": 86400 * 3 + 5}]) == [dt.date(1970, 1, 4)]
+
+
+def test_iso_timestamps_with_and_without_zone(duck):
+    items = [{"c": "2026-01-02T03:04:05"}, {"c": None}, {"c": "2026-01-02T03:04:05Z"}, {"c": "2026-01-02T05:04:05+02:00"},
+             {"c": "not a time"}]
+    assert values(duck, col("TIMESTAMP", format="iso8601"), items) == [dt.datetime(2026, 1, 2, 3, 4, 5), None] + [
+        dt.datetime(2026, 1, 2, 3, 4, 5)] * 2 + [None]
+
+
+def test_dates_numbers_booleans_json(duck):
+    assert values(duck, col("DATE", format="date"), [{"c": "2026-11-01"}]) == [dt.date(2026, 11, 1)]
+    assert values(duck, col("BIGINT"), [{"c": 1}, {"c": None}, {"c": "3"}, {"c": ""}, {"c": "x"}]) == [1, None, 3, None, None]
+    assert values(duck, col("DOUBLE"), [{"c": 1}, {"c": 2.5}, {"c": "12.5"}]) == [1.0, 2.5, 12.5]
+    assert values(duck, col("BOOLEAN"), [{"c": True}, {"c": None}, {"c": "false"}]) == [True, None, False]
+    assert values(duck, col("JSON"), [{"c": {"a": [1]}}, {"c": None}, {"c": "x"}]) == ['{"a":[1]}', None, '"x"']
+
+
+def test_json_columns_are_json_in_duckdb(duck):
+    page = read(duck, [col("JSON")], [{"c": {"a": {"b": 2}}}])
+    duck.register("json_page", page.rows)
+    try:
+        assert duck.sql("SELECT typeof(c), c->'a'->>'b' FROM json_page").fetchall() == [("JSON", "2")]
+    finally:
+        duck.unregister("json_page")
+
+
+def test_paths_from_param_and_window_start(duck):
+    t = load_catalog().table("campaign_analytics")
+    cols = [t.column("campaign_id"), t.column("ad_account_id"), t.column("date"), t.column("spend_in_micro_dollar")]
+    e = t.endpoints[0]
+    reader = ResponseReader(t, e, cols, duck, window_column="date")
+    body = [{"CAMPAIGN_ID": 5, "DATE": "2026-11-01", "SPEND_IN_MICRO_DOLLAR": 7}, {"CAMPAIGN_ID": "6"}]
+    page = decode(reader, json.dumps(body).encode(), {"ad_account_id": "9"}, "2026-10-01")
+    assert page.rows.schema.field("date").type == pa.date32()
+    assert page.rows.to_pylist() == [
+        {"campaign_id": "5", "ad_account_id": "9", "date": dt.date(2026, 11, 1), "spend_in_micro_dollar": 7},
+        {"campaign_id": "6", "ad_account_id": "9", "date": dt.date(2026, 10, 1), "spend_in_micro_dollar": None},
+    ]
+
+
+def test_nested_paths_and_unread_columns(duck):
+    cols = [col("VARCHAR", name="u", path="owner.username"), col("BIGINT", name="n", path="n")]
+    page = read(duck, cols, [{"owner": {"username": "u"}, "n": 1}, {"owner": None}, {}, {"owner": 5}], needed={"u"})
+    assert page.rows.column("u").to_pylist() == ["u", None, None, None]
+    assert page.rows.column("n").to_pylist() == [None] * 4  # not read: NULL without parsing
+
+
+def test_paged_bookmark_and_residual(duck):
+    cols = [col("VARCHAR", name="id", path="id"), col("BOOLEAN", name="mine", path="mine")]
+    body = {"items": [{"id": "1", "mine": True}, {"id": "2", "mine": False}, None, {"id": "3"}], "bookmark": "b2"}
+    page = read(duck, cols, body, shape="paged", residual={"mine": True}, needed={"id"})
+    assert page.bookmark == "b2"
+    assert page.rows.column("id").to_pylist() == ["1"]
+    last = read(duck, cols, {"items": [], "bookmark": None}, shape="paged")
+    assert last.bookmark is None and last.rows.num_rows == 0
+
+
+def test_a_row_count_needs_no_column(duck):
+    page = read(duck, [col("VARCHAR")], {"items": [{"x": 1}, {"y": 2}]}, shape="items", needed=set())
+    assert page.rows.num_rows == 2
+
+
+def test_object_shape_and_damaged_bodies(duck):
+    assert read(duck, [col("VARCHAR")], {"c": "x"}, shape="object").rows.to_pylist() == [{"c": "x"}]
+    with pytest.raises(ValueError):
+        read(duck, [col("VARCHAR")], b'{"items": [{"c": "x"}', shape="paged")  # truncated: the client retries
+    with pytest.raises(OperationalError, match="no list of rows"):
+        read(duck, [col("VARCHAR")], {"error": "x"}, shape="paged")
+
+
+def test_custom_shapes_go_through_their_extractor(duck):
+    t = load_catalog().table("pin_analytics")
+    e = t.endpoints[0]
+    reader = ResponseReader(t, e, list(t.columns), duck, needed={"date", "impression", "pin_id"})
+    body = {"all": {"daily_metrics": [{"date": "2026-11-01", "data_status": "READY", "metrics": {"IMPRESSION": 2}}],
+                    "summary_metrics": {"IMPRESSION": 2}}}
+    rows = decode(reader, json.dumps(body).encode(), {"pin_id": "77"}).rows
+    assert rows.select(["pin_id", "date", "impression"]).to_pylist() == [
+        {"pin_id": "77", "date": dt.date(2026, 11, 1), "impression": 2}]
+
+
+def test_shapes():
+    e = Endpoint(name="x", path="/x", shape="array")
+    assert shapes.extractor("array")([{"a": 1}], e) == [{"a": 1}]
+    organic = {"all": {"daily_metrics": [{"date": "2026-11-01", "data_status": "READY", "metrics": {"IMPRESSION": 2}}],
+                       "summary_metrics": {"IMPRESSION": 2}}}
+    assert shapes.extractor("organic_daily_metrics")(organic, e) == [
+        {"date": "2026-11-01", "data_status": "READY", "metrics": {"IMPRESSION": 2}, "_split": "all"}
+    ]
+    targeting = {"data": [{"targeting_type": "APPTYPE", "targeting_value": "iphone", "metrics": {"DATE": "2026-11-01"}}]}
+    assert shapes.extractor("targeting_metrics")(targeting, e) == targeting["data"]
