@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import logging
+import os
 import random
 import threading
 import time
@@ -90,7 +91,7 @@ class ApiClient:
     ) -> None:
         configure_logging(props)
         self.props = props
-        self.session = session or requests.Session()
+        self.session = session or _session(props.base_url)
         pool = max(10, props.max_concurrency * 2)
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool, max_retries=0)
         self.session.mount("https://", adapter)
@@ -420,6 +421,23 @@ class _Wait(_Retry):
     def __init__(self, seconds: float, final: Exception) -> None:
         super().__init__(f"server asked to retry after {seconds:g}s", final)
         self.seconds = seconds
+
+
+def _session(base_url: str) -> requests.Session:
+    """A session that reads the proxy and CA-bundle environment once, not on every request.
+
+    requests re-reads them per request (``trust_env``), about half a millisecond each
+    time: noticeable over a fan-out of hundreds of calls. BaseURL never changes, so the
+    answer does not either.
+    """
+    session = requests.Session()
+    proxies = requests.utils.get_environ_proxies(base_url)
+    session.trust_env = False
+    session.proxies.update(proxies)
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if bundle:
+        session.verify = bundle
+    return session
 
 
 def _user_agent() -> str:

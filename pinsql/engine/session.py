@@ -71,7 +71,8 @@ def _duck_error(e: Exception, refs: Sequence[TableRef] = ()) -> Error:
     msg = re.sub(rf"{INTERNAL_PREFIX}\w+", "<table>", msg)
     msg = msg.replace("Values list ", "Table ")  # how DuckDB names a registered Arrow table
     missing = re.search(r'column named "([^"]+)"|column "([^"]+)" not found', msg)
-    if missing and refs and "Candidate" not in msg:
+    if missing and refs:
+        msg = re.sub(r"\s*Candidate bindings:.*", "", msg, flags=re.S)  # ours below name the closest columns
         name = missing.group(1) or missing.group(2)
         columns = sorted({c.name for r in refs for c in r.table.columns})
         msg += suggest(name, columns)
@@ -106,7 +107,10 @@ class Engine:
         self.memo = ParentMemo()
         self._lock = threading.RLock()
         self.duck = duckdb.connect(":memory:")
-        self._local: dict[str, dict[str, str]] | None = None
+        # A new DuckDB has no local table; re-read only after a statement that may create one.
+        self._local: dict[str, dict[str, str]] | None = {}
+        #: catalog tables with an empty twin in DuckDB, for binding statements before any call
+        self._empty: set[str] = set()
         for stmt in _LOCKDOWN:
             try:
                 self.duck.execute(stmt)
@@ -151,6 +155,7 @@ class Engine:
     def _execute(self, tree: exp.Expression, explain: bool) -> Result:
         if not isinstance(tree, (exp.Query, exp.Show, exp.Describe)):
             self._local = None  # DDL (or anything DuckDB runs) may add or drop local tables
+            self._empty.clear()  # ... even the empty twins (they are re-made with IF NOT EXISTS)
         try:
             return self._execute_statement(tree, explain)
         finally:
@@ -179,16 +184,10 @@ class Engine:
             for name in info_used:
                 t = infoschema.tables_table(self.catalog) if name == "tables" else infoschema.columns_table(self.catalog)
                 self._register(f"{INTERNAL_PREFIX}info_{name}", t, registered)
-            if refs:
+            if refs and query is not None:
                 # Bind the statement over empty tables first: DuckDB reports unknown
                 # columns and type errors before any API call is made.
-                for r in refs:
-                    self._register_ref(r, empty_table(r.table.columns), registered)
-                if query is not None:
-                    try:
-                        self.duck.sql(query.sql("duckdb"))
-                    except duckdb.Error as e:
-                        raise _duck_error(e, refs) from None
+                self._bind_empty(query, refs)
             scans = plan_statement(query if query is not None else tree, refs, extra) if refs else []
             if explain:
                 return self._rows(explain_mod.explain_table(scans), scans=scans)
@@ -201,6 +200,22 @@ class Engine:
         finally:
             for name in registered:
                 self._unregister(name)
+
+    def _bind_empty(self, query: exp.Query, refs: list[TableRef]) -> None:
+        """Bind ``query`` with each reference read from an empty table of its schema (made once per connection)."""
+        names = {}
+        for r in refs:
+            empty = f"{INTERNAL_PREFIX}empty_{r.table.name}"
+            if r.table.name not in self._empty:
+                cols = ", ".join(f'"{c.name}" {c.type}' for c in r.table.columns)
+                self.duck.execute(f'CREATE TEMP TABLE IF NOT EXISTS "{empty}" ({cols})')
+                self._empty.add(r.table.name)
+            names[r.id] = empty
+        sql = re.sub(rf"\b{INTERNAL_PREFIX}\d+\b", lambda m: names.get(m.group(0), m.group(0)), query.sql("duckdb"))
+        try:
+            self.duck.sql(sql)
+        except duckdb.Error as e:
+            raise _duck_error(e, refs) from None
 
     def _check_targets(self, tree: exp.Expression, local: dict) -> set[int]:
         """Refuse writes to Pinterest tables; returns DDL/DML target nodes (not reads)."""

@@ -418,3 +418,22 @@ def test_logfile_gets_one_line_per_request_and_no_token(fast_props, tmp_path):
     assert "GET /x -> 503" in text and "GET /x -> 200" in text and "rid=rid-77" in text
     assert "retry 1/3" in text
     assert "access-token-SECRET-1" not in text and "Bearer" not in text
+
+
+def test_proxy_and_ca_bundle_environment_is_read_once(fast_props, monkeypatch):
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/corp.pem")
+    c = ApiClient(fast_props())
+    try:
+        assert c.session.proxies.get("https") == "http://proxy.example:3128"
+        assert c.session.verify == "/etc/ssl/corp.pem"
+        assert c.session.trust_env is False  # not re-read on every request
+    finally:
+        c.close()
+    monkeypatch.setenv("NO_PROXY", urlsplit(BASE).hostname)
+    c = ApiClient(fast_props())
+    try:
+        assert "https" not in c.session.proxies  # BaseURL's host bypasses the proxy
+    finally:
+        c.close()
