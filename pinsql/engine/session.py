@@ -184,10 +184,12 @@ class Engine:
             for name in info_used:
                 t = infoschema.tables_table(self.catalog) if name == "tables" else infoschema.columns_table(self.catalog)
                 self._register(f"{INTERNAL_PREFIX}info_{name}", t, registered)
+            # The SQL DuckDB runs, generated once: planning works on a copy of the tree.
+            sql = tree.sql("duckdb")
             if refs and query is not None:
                 # Bind the statement over empty tables first: DuckDB reports unknown
                 # columns and type errors before any API call is made.
-                self._bind_empty(query, refs)
+                self._bind_empty(sql if query is tree else query.sql("duckdb"), refs)
             scans = plan_statement(query if query is not None else tree, refs, extra) if refs else []
             if explain:
                 return self._rows(explain_mod.explain_table(scans), scans=scans)
@@ -196,12 +198,12 @@ class Engine:
                 tables = runner.run(scans)
                 for r in refs:
                     self._register_ref(r, tables[r.id], registered)
-            return self._run(tree, refs, scans)
+            return self._run(tree, sql, refs, scans)
         finally:
             for name in registered:
                 self._unregister(name)
 
-    def _bind_empty(self, query: exp.Query, refs: list[TableRef]) -> None:
+    def _bind_empty(self, query: str, refs: list[TableRef]) -> None:
         """Bind ``query`` with each reference read from an empty table of its schema (made once per connection)."""
         names = {}
         for r in refs:
@@ -211,7 +213,7 @@ class Engine:
                 self.duck.execute(f'CREATE TEMP TABLE IF NOT EXISTS "{empty}" ({cols})')
                 self._empty.add(r.table.name)
             names[r.id] = empty
-        sql = re.sub(rf"\b{INTERNAL_PREFIX}\d+\b", lambda m: names.get(m.group(0), m.group(0)), query.sql("duckdb"))
+        sql = re.sub(rf"\b{INTERNAL_PREFIX}\d+\b", lambda m: names.get(m.group(0), m.group(0)), query)
         try:
             self.duck.sql(sql)
         except duckdb.Error as e:
@@ -247,8 +249,7 @@ class Engine:
             raise NotSupportedError(f"{READ_ONLY}: cannot {type(tree).__name__.upper()} {t.name}")
         return skip
 
-    def _run(self, tree: exp.Expression, refs: list[TableRef], scans: list[Scan]) -> Result:
-        sql = tree.sql("duckdb")
+    def _run(self, tree: exp.Expression, sql: str, refs: list[TableRef], scans: list[Scan]) -> Result:
         try:
             rel = self.duck.sql(sql)
             if rel is None:
