@@ -10,7 +10,10 @@ One statement goes through these modules, each with one job:
                 subqueries when safe), choose each table's endpoint by estimated calls,
                 semi-join keys between scans
 ``scan``        planned scans → requests (fan-out, chunks, date windows) → ``client.parallel_map``
-``shapes``      response shapes → row dicts; ``convert``: row dicts → Arrow, a column at a time
+``reader``      response bodies → Arrow: bookmarks while paging, then one DuckDB ``from_json``
+                statement per scan; ``pyconvert``: the same conversion in Python for small batches
+``shapes``      Python extractors for responses that are not a list of rows (organic analytics,
+                top pins); ``convert``: column types → Arrow types
 ``session``     the connection's locked-down in-memory DuckDB: runs the statement, local tables
 ``explain``     ``EXPLAIN <select>`` rows; ``infoschema``: ``information_schema`` / ``SHOW`` / ``DESCRIBE``
 
