@@ -79,7 +79,7 @@ def main() -> None:
 
     from facts import collect_facts  # benchmarks/ is this script's directory, first on sys.path
 
-    emu = Emulator(seed=args.seed, size=args.size)
+    emu = Emulator(seed=args.seed, size=args.size, cache_responses=True)
     emu.__enter__()
     facts_file = tempfile.NamedTemporaryFile("w", suffix=".json", prefix="pinsql-bench-facts-", delete=False)
     with facts_file:

@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from .api import ApiError, Call, Handlers, compile_routes
 from .auth import OAuthError, TokenStore, parse_scopes
+from .cache import ResponseCache
 from .data import Dataset, resolve_counts, stable_hash
 from .faults import Faults
 from .ratelimit import RateLimiter
@@ -132,8 +133,9 @@ class Emulator:
                  rate_limits: dict[str, tuple[float, float]] | None = None,
                  board_pins_cap: int = 100_000, today: dt.date | None = None,
                  redirect_uris: tuple[str, ...] = (), username: str = "pinsql_demo",
-                 faults: Faults | None = None, **counts: int) -> None:
+                 faults: Faults | None = None, cache_responses: bool = False, **counts: int) -> None:
         self.seed = seed
+        self.response_cache = ResponseCache() if cache_responses else None
         self.size = size
         self.host, self.port = host, port
         self.data = Dataset(seed=seed, counts=resolve_counts(size, counts), username=username)
@@ -297,7 +299,15 @@ class Emulator:
         self._inject_faults(path)
         call = Call(path, template, path_params, query, frozenset(grant.scopes), self._today(),
                     self.faults.trailing_empty_page and self.faults.applies_to(path))
-        return _Reply(200, self.handlers.table[template](call))
+        if self.response_cache is None:
+            return _Reply(200, self.handlers.table[template](call))
+        key = (path, tuple(sorted((k, tuple(v)) for k, v in query.items())), call.scopes, call.today,
+               call.trailing_empty_page)
+        raw = self.response_cache.get(key)
+        if raw is None:
+            raw = json.dumps(self.handlers.table[template](call), separators=(",", ":")).encode()
+            self.response_cache.put(key, raw)
+        return _Reply(200, raw=raw)
 
     def _authenticate(self, h: _Handler) -> Any:
         header = h.headers.get("Authorization", "")
