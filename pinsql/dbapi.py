@@ -123,6 +123,13 @@ class Connection:
 
     counters = api_calls
 
+    def clear_cache(self) -> None:
+        """Forget the API answers kept for reuse (CacheTTL) and the memoised parent lists: the next queries read afresh."""
+        cache = getattr(self.client, "cache", None)
+        if cache is not None:
+            cache.clear()
+        self._engine.memo.clear()
+
     def test(self) -> Any:
         """A cheap end-to-end check (who is signed in, which ad account): see ``pinsql.client.test_connection``."""
         self._check_open()

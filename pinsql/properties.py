@@ -165,6 +165,9 @@ PROPERTY_SPECS: tuple[PropertySpec, ...] = (
                  "Longest 429 reset (seconds) worth waiting for; longer ones (daily quota) fail at once.", minimum=0.0),
     PropertySpec("RateLimitDefaultWait", "rate_limit_default_wait", "float", 2.0,
                  "Pause after a 429 that says nothing about its reset time, in seconds.", minimum=0.0),
+    PropertySpec("CacheTTL", "cache_ttl", "float", 300.0,
+                 "Seconds a connection reuses an API answer for the same request (same path and parameters); "
+                 "0 turns the cache off. Errors are never cached.", minimum=0.0, maximum=86400.0),
     PropertySpec("Verbosity", "verbosity", "int", 0,
                  "Logging detail 0-5: 0 silent, 1 info, 2 requests, 3 all pinsql debug, 4-5 also HTTP internals.",
                  minimum=0, maximum=5),
@@ -217,6 +220,7 @@ class ConnectionProperties:
     rate_limit_default_wait: float = 2.0
     verbosity: int = 0
     logfile: Path | None = None
+    cache_ttl: float = 300.0
 
     # -- secrets -----------------------------------------------------------
     def secrets(self) -> list[str]:

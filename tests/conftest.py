@@ -45,7 +45,8 @@ def emu():
 
 @pytest.fixture
 def conn(emulator):
-    c = pinsql.connect(**emulator.connection_properties(), AdAccountId=emulator.data.main_ad_account_id())
+    # CacheTTL=0: tests count the calls each statement makes (the cache has tests of its own).
+    c = pinsql.connect(**emulator.connection_properties(), AdAccountId=emulator.data.main_ad_account_id(), CacheTTL=0)
     try:
         yield c
     finally:

@@ -228,7 +228,7 @@ def test_describe_properties_lists_every_property():
     assert {"OAuthClientId", "OAuthClientSecret", "OAuthAccessToken", "OAuthRefreshToken", "AdAccountId",
             "InitiateOAuth", "OAuthSettingsLocation", "CallbackURL", "Scope", "BaseURL", "UseSandbox",
             "OAuthAuthorizationURL", "OAuthTokenURL", "Timeout", "PageSize", "MaxConcurrency", "Verbosity",
-            "Logfile", "RateLimits", "MaxRetries", "AuthScheme"} <= names
+            "Logfile", "RateLimits", "MaxRetries", "AuthScheme", "CacheTTL"} <= names
     secrets = {r["name"] for r in rows if r["secret"]}
     assert secrets == {"OAuthClientSecret", "OAuthAccessToken", "OAuthRefreshToken"}
     assert all(r["description"] for r in rows)

@@ -34,6 +34,7 @@ from pinsql.client.errors import (
 )
 from pinsql.client.logs import configure_logging
 from pinsql.client.ratelimit import RateLimiter
+from pinsql.memo import BytesMemo
 from pinsql.exceptions import (
     ApiError,
     Error,
@@ -107,6 +108,8 @@ class ApiClient:
         self._ad_account_lock = threading.Lock()
         self._ad_account_id: str | None = props.ad_account_id
         self._closed = False
+        #: Answers reused for the same GET within CacheTTL seconds (one user per client: no token in the key).
+        self.cache = BytesMemo(ttl=props.cache_ttl) if props.cache_ttl > 0 else None
 
     def __repr__(self) -> str:
         return f"ApiClient(base_url={self.props.base_url!r}, closed={self._closed})"
@@ -261,6 +264,13 @@ class ApiClient:
         url = self._url(path)
         query = _encode_params(params)
         props = self.props
+        memo_key = (url, tuple(query or ())) if self.cache is not None and method == "GET" and category else None
+        if memo_key is not None:
+            cached = self.cache.get(memo_key)  # type: ignore[union-attr]
+            if cached is not None:
+                self.counters.add("cache_hits")
+                logger.debug("%s %s: answered from the cache", method, path)
+                return decode(cached) if decode is not None else json.loads(cached)
         attempt = 0
         refreshed = False
         while True:
@@ -269,7 +279,7 @@ class ApiClient:
             self.counters.add_wait(self.limiter.acquire(category))
             token = self.auth.access_token()
             try:
-                return self._attempt(method, path, url, query, data, json_body, category, token, decode)
+                return self._attempt(method, path, url, query, data, json_body, category, token, decode, memo_key)
             except _Retry as retry:
                 failure = retry
             if failure.reason == "token_rejected":
@@ -303,7 +313,7 @@ class ApiClient:
 
     def _attempt(self, method: str, path: str, url: str, query: list[tuple[str, str]] | None,
                  data: Any, json_body: Any, category: str | None, token: str,
-                 decode: Callable[[bytes], Any] | None = None) -> Any:
+                 decode: Callable[[bytes], Any] | None = None, memo_key: Any = None) -> Any:
         props = self.props
         started = time.monotonic()
         self.counters.add_call(category)
@@ -329,10 +339,13 @@ class ApiClient:
         content = resp.content
         if 200 <= status < 300 and decode is not None:
             try:
-                return decode(content)
+                result = decode(content)
             except ValueError:
                 raise _Retry("undecodable body", OperationalError(
                     f"{method} {path}: the API's answer was not valid JSON (truncated?) even after retries.")) from None
+            if memo_key is not None:
+                self.cache.put(memo_key, content)  # type: ignore[union-attr]
+            return result
         try:
             payload = json.loads(content) if content else None
             decoded = True
@@ -342,6 +355,8 @@ class ApiClient:
             if not decoded:
                 raise _Retry("undecodable body", OperationalError(
                     f"{method} {path}: the API's answer was not valid JSON (truncated?) even after retries."))
+            if memo_key is not None:
+                self.cache.put(memo_key, content)  # type: ignore[union-attr]
             return payload
         body = parse_error_body(payload)
         if status == 401 and body.code in (None, 2):

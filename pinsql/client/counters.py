@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import threading
 
-_FIELDS = ("calls", "pages", "rows", "retries", "throttled", "token_refreshes", "errors")
+_FIELDS = ("calls", "pages", "rows", "retries", "throttled", "token_refreshes", "errors", "cache_hits")
 
 
 class Counters:
     """``calls`` HTTP requests sent (retries included), ``pages`` pages yielded by paginate,
     ``rows`` items yielded, ``retries`` repeated requests, ``throttled`` 429 answers,
     ``token_refreshes`` refreshes after a 401, ``errors`` exceptions raised to callers,
+    ``cache_hits`` requests answered from the connection's cache (CacheTTL) without a call,
     ``rate_limit_wait_seconds`` time spent waiting for rate limits (buckets and 429 pauses)."""
 
     def __init__(self) -> None:

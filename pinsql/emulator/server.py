@@ -16,9 +16,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from pinsql.memo import BytesMemo
+
 from .api import ApiError, Call, Handlers, compile_routes
 from .auth import OAuthError, TokenStore, parse_scopes
-from .cache import ResponseCache
 from .data import Dataset, resolve_counts, stable_hash
 from .faults import Faults
 from .ratelimit import RateLimiter
@@ -135,7 +136,8 @@ class Emulator:
                  redirect_uris: tuple[str, ...] = (), username: str = "pinsql_demo",
                  faults: Faults | None = None, cache_responses: bool = False, **counts: int) -> None:
         self.seed = seed
-        self.response_cache = ResponseCache() if cache_responses else None
+        # Encoded answers kept for benchmarks: building one can cost far more than the injected latency.
+        self.response_cache = BytesMemo() if cache_responses else None
         self.size = size
         self.host, self.port = host, port
         self.data = Dataset(seed=seed, counts=resolve_counts(size, counts), username=username)

@@ -20,7 +20,7 @@ def app_props(emu, tmp_path, **overrides):
     """The emulator's app credentials without its ready-made access token."""
     values = {k: v for k, v in emu.connection_properties().items() if k != "OAuthAccessToken"}
     values.update(CallbackURL="http://127.0.0.1:0/callback", OAuthSettingsLocation=str(tmp_path / "tokens"),
-                  RetryBaseDelay=0.001)
+                  RetryBaseDelay=0.001, CacheTTL=0)  # every call reaches the emulator: tokens are checked per call
     values.update(overrides)
     return parse_properties(**values)
 

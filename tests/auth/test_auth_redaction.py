@@ -34,6 +34,7 @@ def test_no_secret_in_logs_reprs_or_errors(tmp_path, caplog):
     with emulator.Emulator(seed=9, size="tiny") as emu:
         secrets |= {emu.client_secret, emu.access_token, emu.refresh_token}
         base = {k: v for k, v in emu.connection_properties().items() if k != "OAuthAccessToken"}
+        base["CacheTTL"] = 0  # the error path below needs real calls
         base.update(OAuthSettingsLocation=str(tmp_path / "tokens"), CallbackURL="http://127.0.0.1:0/cb",
                     Verbosity=5, Logfile=str(logfile), RetryBaseDelay=0.001, MaxRetries=1)
 

@@ -150,7 +150,7 @@ def test_unknown_path_is_a_programming_error_with_request_id(emu):
 
 
 def test_proactive_bucket_spaces_calls_without_429s(emu):
-    client = make_client(emu, RateLimits="org_read=10/s")
+    client = make_client(emu, RateLimits="org_read=10/s", CacheTTL=0)
     emu.clear_log()
     client.parallel_map(lambda _: client.get("/user_account", category="org_read"), range(14))
     snap = client.counters.snapshot()

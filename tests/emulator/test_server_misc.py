@@ -5,7 +5,7 @@ from __future__ import annotations
 import requests
 
 from pinsql.emulator import Emulator
-from pinsql.emulator.cache import ResponseCache
+from pinsql.memo import BytesMemo
 
 
 def test_memoised_responses_are_the_same_answers_built_once():
@@ -28,8 +28,9 @@ def test_memoised_responses_are_the_same_answers_built_once():
         assert requests.get(f"{emu.url}/boards", params={"page_size": 0}, headers=headers).status_code == 400
 
 
-def test_the_memo_keeps_within_its_byte_budget():
-    cache = ResponseCache(max_bytes=10)
+def test_the_memo_keeps_within_its_byte_budget_and_time_to_live():
+    now = [0.0]
+    cache = BytesMemo(max_bytes=10, ttl=5, clock=lambda: now[0])
     cache.put("a", b"12345")
     cache.put("b", b"12345")
     assert cache.get("a") == b"12345"  # now the most recently used
@@ -37,3 +38,5 @@ def test_the_memo_keeps_within_its_byte_budget():
     assert cache.get("b") is None and cache.get("a") == b"12345" and cache.get("c") == b"123"
     cache.put("huge", b"x" * 11)
     assert cache.get("huge") is None
+    now[0] = 6.0
+    assert cache.get("a") is None  # older than its time to live
