@@ -15,6 +15,7 @@ One statement goes through these modules, each with one job:
 ``shapes``      Python extractors for responses that are not a list of rows (organic analytics,
                 top pins); ``convert``: column types → Arrow types
 ``session``     the connection's locked-down in-memory DuckDB: runs the statement, local tables
+``inlists``     long ``IN (...)`` literal lists sent to DuckDB as one list parameter (cheaper to bind)
 ``explain``     ``EXPLAIN <select>`` rows; ``infoschema``: ``information_schema`` / ``SHOW`` / ``DESCRIBE``
 
 Behaviour worth knowing (see also the planner's docstrings):

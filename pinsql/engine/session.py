@@ -23,6 +23,7 @@ from pinsql.catalog import Catalog, load_catalog, suggest
 from pinsql.engine import explain as explain_mod
 from pinsql.engine import infoschema
 from pinsql.engine.convert import empty_table
+from pinsql.engine.inlists import sql_with_list_parameters
 from pinsql.engine.params import parse
 from pinsql.engine.planner import JoinKey, Scan, plan_statement
 from pinsql.engine.references import CATALOG_SCHEMAS, INTERNAL_PREFIX, TableRef, resolve
@@ -185,11 +186,18 @@ class Engine:
                 t = infoschema.tables_table(self.catalog) if name == "tables" else infoschema.columns_table(self.catalog)
                 self._register(f"{INTERNAL_PREFIX}info_{name}", t, registered)
             # The SQL DuckDB runs, generated once: planning works on a copy of the tree.
-            sql = tree.sql("duckdb")
+            sql, params = sql_with_list_parameters(tree) if isinstance(tree, exp.Query) else (tree.sql("duckdb"), [])
             if refs and query is not None:
                 # Bind the statement over empty tables first: DuckDB reports unknown
                 # columns and type errors before any API call is made.
-                self._bind_empty(sql if query is tree else query.sql("duckdb"), refs)
+                try:
+                    self._bind_empty(sql if query is tree else query.sql("duckdb"), refs, params)
+                except Error:
+                    if not params:
+                        raise
+                    # a list parameter compares differently (text ids against a number column, say)
+                    sql, params = tree.sql("duckdb"), []
+                    self._bind_empty(sql, refs, params)
             scans = plan_statement(query if query is not None else tree, refs, extra) if refs else []
             if explain:
                 return self._rows(explain_mod.explain_table(scans), scans=scans)
@@ -198,12 +206,12 @@ class Engine:
                 tables = runner.run(scans)
                 for r in refs:
                     self._register_ref(r, tables[r.id], registered)
-            return self._run(tree, sql, refs, scans)
+            return self._run(tree, sql, params, refs, scans)
         finally:
             for name in registered:
                 self._unregister(name)
 
-    def _bind_empty(self, query: str, refs: list[TableRef]) -> None:
+    def _bind_empty(self, query: str, refs: list[TableRef], params: list | None = None) -> None:
         """Bind ``query`` with each reference read from an empty table of its schema (made once per connection)."""
         names = {}
         for r in refs:
@@ -215,7 +223,7 @@ class Engine:
             names[r.id] = empty
         sql = re.sub(rf"\b{INTERNAL_PREFIX}\d+\b", lambda m: names.get(m.group(0), m.group(0)), query)
         try:
-            self.duck.sql(sql)
+            self.duck.sql(sql, params=params or None)
         except duckdb.Error as e:
             raise _duck_error(e, refs) from None
 
@@ -249,9 +257,14 @@ class Engine:
             raise NotSupportedError(f"{READ_ONLY}: cannot {type(tree).__name__.upper()} {t.name}")
         return skip
 
-    def _run(self, tree: exp.Expression, sql: str, refs: list[TableRef], scans: list[Scan]) -> Result:
+    def _run(self, tree: exp.Expression, sql: str, params: list, refs: list[TableRef], scans: list[Scan]) -> Result:
         try:
-            rel = self.duck.sql(sql)
+            try:
+                rel = self.duck.sql(sql, params=params or None)
+            except duckdb.Error:
+                if not params:
+                    raise
+                rel = self.duck.sql(tree.sql("duckdb"))  # as in _execute_statement: the plain IN list
             if rel is None:
                 return Result(None, -1, scans=scans)
             if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)) and not tree.args.get("returning"):
