@@ -34,7 +34,6 @@ from pinsql.client.errors import (
 )
 from pinsql.client.logs import configure_logging
 from pinsql.client.ratelimit import RateLimiter
-from pinsql.memo import BytesMemo
 from pinsql.exceptions import (
     ApiError,
     Error,
@@ -42,6 +41,7 @@ from pinsql.exceptions import (
     OperationalError,
     ProgrammingError,
 )
+from pinsql.memo import BytesMemo
 from pinsql.properties import ConnectionProperties
 
 logger = logging.getLogger("pinsql.client")

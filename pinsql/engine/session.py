@@ -22,7 +22,6 @@ from sqlglot import exp
 from pinsql.catalog import Catalog, load_catalog, suggest
 from pinsql.engine import explain as explain_mod
 from pinsql.engine import infoschema
-from pinsql.engine.convert import empty_table
 from pinsql.engine.inlists import sql_with_list_parameters
 from pinsql.engine.params import parse
 from pinsql.engine.planner import JoinKey, Scan, plan_statement
@@ -73,7 +72,7 @@ def _duck_error(e: Exception, refs: Sequence[TableRef] = ()) -> Error:
     msg = msg.replace("Values list ", "Table ")  # how DuckDB names a registered Arrow table
     missing = re.search(r'column named "([^"]+)"|column "([^"]+)" not found', msg)
     if missing and refs:
-        msg = re.sub(r"\s*Candidate bindings:.*", "", msg, flags=re.S)  # ours below name the closest columns
+        msg = re.sub(r"\s*Candidate bindings:.*", "", msg, flags=re.DOTALL)  # ours below name the closest columns
         name = missing.group(1) or missing.group(2)
         columns = sorted({c.name for r in refs for c in r.table.columns})
         msg += suggest(name, columns)
