@@ -110,6 +110,9 @@ class ApiClient:
         self._closed = False
         #: Answers reused for the same GET within CacheTTL seconds (one user per client: no token in the key).
         self.cache = BytesMemo(ttl=props.cache_ttl) if props.cache_ttl > 0 else None
+        #: Cacheable requests being sent now: the same request from another thread waits for the answer.
+        self._pending: dict[Any, threading.Event] = {}
+        self._pending_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"ApiClient(base_url={self.props.base_url!r}, closed={self._closed})"
@@ -263,14 +266,31 @@ class ApiClient:
                               json_body: Any, category: str | None, decode: Callable[[bytes], Any] | None) -> Any:
         url = self._url(path)
         query = _encode_params(params)
-        props = self.props
         memo_key = (url, tuple(query or ())) if self.cache is not None and method == "GET" and category else None
-        if memo_key is not None:
+        if memo_key is None:
+            return self._send_with_retries(method, path, url, query, data, json_body, category, decode, None)
+        while True:
             cached = self.cache.get(memo_key)  # type: ignore[union-attr]
             if cached is not None:
                 self.counters.add("cache_hits")
                 logger.debug("%s %s: answered from the cache", method, path)
                 return decode(cached) if decode is not None else json.loads(cached)
+            with self._pending_lock:
+                sending = self._pending.get(memo_key)
+                if sending is None:
+                    self._pending[memo_key] = threading.Event()
+                    break
+            sending.wait()  # the same request is on its way (a self-join, a UNION): share its answer
+        try:
+            return self._send_with_retries(method, path, url, query, data, json_body, category, decode, memo_key)
+        finally:
+            with self._pending_lock:
+                self._pending.pop(memo_key).set()  # waiters look in the cache again (a failure left nothing)
+
+    def _send_with_retries(self, method: str, path: str, url: str, query: list[tuple[str, str]] | None, data: Any,
+                           json_body: Any, category: str | None, decode: Callable[[bytes], Any] | None,
+                           memo_key: Any) -> Any:
+        props = self.props
         attempt = 0
         refreshed = False
         while True:

@@ -171,7 +171,7 @@ def test_calls_in_flight_are_capped_across_threads(emu, max_concurrency):
     import threading
 
     emu.faults.latency = 0.1
-    client = make_client(emu, MaxConcurrency=max_concurrency)
+    client = make_client(emu, MaxConcurrency=max_concurrency, CacheTTL=0)  # identical calls: not shared
     threads = [threading.Thread(target=client.get, args=("/user_account",), kwargs={"category": "org_read"})
                for _ in range(8)]
     started = time.monotonic()

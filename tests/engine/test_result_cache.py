@@ -60,3 +60,17 @@ def test_failures_are_not_cached(emulator):
             emulator.faults.reset()
         rows, calls = run(conn, emulator, sql)
         assert rows and calls > 0
+
+
+def test_the_same_request_in_flight_twice_is_sent_once(emulator):
+    """A self-join or a UNION of one table pages the same list on two threads at once: one call per page."""
+    with connect(emulator) as conn:
+        single, calls = run(conn, emulator, "SELECT count(*) FROM campaigns")
+    for sql in ("SELECT count(*) FROM campaigns a JOIN campaigns b ON a.id = b.id",
+                "SELECT count(*) FROM (SELECT id FROM campaigns UNION ALL SELECT id FROM campaigns)"):
+        with connect(emulator) as conn:
+            rows, both = run(conn, emulator, sql)
+            assert both == calls, sql
+            assert rows[0][0] in (single[0][0], 2 * single[0][0])
+    with connect(emulator, CacheTTL=0) as conn:  # without the cache each scan makes its own calls
+        assert run(conn, emulator, "SELECT count(*) FROM campaigns a JOIN campaigns b ON a.id = b.id")[1] == 2 * calls
