@@ -17,13 +17,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
 
 from pinsql.catalog import Column
 from pinsql.engine.convert import TS
+from pinsql.engine.shapes import getter
 
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})?")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -96,22 +97,6 @@ def to_array(column: Column, values: list) -> pa.Array:
     return pa.array([None if v is None else _timestamp(v) for v in values], TS)
 
 
-def _getter(path: str) -> Callable[[dict], Any]:
-    keys = path.split(".")
-    if len(keys) == 1:
-        return lambda row: row.get(keys[0])
-
-    def get(row: dict) -> Any:
-        value: Any = row
-        for k in keys:
-            if not isinstance(value, dict):
-                return None
-            value = value.get(k)
-        return value
-
-    return get
-
-
 def convert(
     schema: pa.Schema,
     columns: Sequence[Column],
@@ -129,7 +114,7 @@ def convert(
     try:
         rows: list[dict] = []
         infos: list[Mapping[str, Any]] = []
-        checks = [(_getter(c.path or c.name), c, want) for c, want in residual.values()]
+        checks = [(getter(c.path or c.name), c, want) for c, want in residual.values()]
         for batch, info in batches:
             for row in batch:
                 if row is None:
@@ -149,7 +134,7 @@ def convert(
             if c.from_param is not None:
                 values = [i.get(c.from_param) for i in infos]
             else:
-                get = _getter(c.path or c.name)
+                get = getter(c.path or c.name)
                 values = [get(r) for r in rows]
                 if window is not None and c.name == window[0]:
                     values = [i.get(window[1]) if v is None else v for v, i in zip(values, infos)]

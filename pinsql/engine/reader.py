@@ -38,7 +38,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pinsql.catalog import Column, Endpoint, Table
+from pinsql.catalog import BASIC_SHAPES, Column, Endpoint, Table
 from pinsql.engine import pyconvert, shapes
 from pinsql.engine.convert import arrow_schema
 from pinsql.exceptions import OperationalError
@@ -64,9 +64,6 @@ _JSON_TYPES: dict[tuple[str, str | None], tuple[str, str]] = {
     ("DATE", "unix_ms"): ("DOUBLE", "CAST(" + _EPOCH.format(scale="1000", limit="9e15") + " AS DATE)"),
 }
 
-#: Responses whose rows DuckDB can find by itself; other shapes have a Python extractor.
-NATIVE_SHAPES = ("paged", "items", "array", "object")
-
 #: The per-request value that fills a TOTAL analytics row's missing date.
 WINDOW_START = "__window_start"
 
@@ -88,6 +85,11 @@ def _literal(value: Any) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     return "'" + str(value).replace("'", "''") + "'"
+
+
+def _sql_path(struct: str, path: str) -> str:
+    """``x."media"."images"``: a dotted JSON path as a struct field reference."""
+    return struct + "." + ".".join(_ident(k) for k in path.split("."))
 
 
 def _nest(shape: dict, path: str, leaf: str) -> None:
@@ -137,22 +139,27 @@ def fast_bookmark(content: bytes) -> tuple[bool, str | None]:
 
 
 class RawPage:
-    """One response body, kept as text until the scan's batch read; ``count`` None: not known yet.
+    """One response, kept as it came until the scan's batch read; ``count`` None: not known yet.
 
-    ``rows``: the body's rows when it was decoded in Python anyway (small bodies), with
-    ``values``, the request's parameter values.
+    ``content``: the body's bytes (None when ``rows`` came from a Python extractor).
+    ``rows``: the rows when they were decoded in Python anyway (small bodies, custom
+    shapes), with ``values``, the request's parameter values.
     """
 
-    __slots__ = ("bookmark", "count", "info", "rows", "text", "values")
+    __slots__ = ("bookmark", "content", "count", "info", "rows", "values")
 
-    def __init__(self, text: str, info: str | None, bookmark: str | None, count: int | None,
+    def __init__(self, content: bytes | None, info: str | None, bookmark: str | None, count: int | None,
                  rows: list | None = None, values: Mapping[str, Any] | None = None) -> None:
-        self.text = text
+        self.content = content
         self.info = info
         self.bookmark = bookmark
         self.count = count
         self.rows = rows
         self.values = values or {}
+
+    def text(self) -> str:
+        """The JSON text DuckDB reads: made only when the batch goes to DuckDB."""
+        return self.content.decode("utf-8") if self.content is not None else json.dumps(self.rows, default=str)
 
     def __len__(self) -> int:  # the client's row counter: unknown counts are added after the batch read
         return self.count or 0
@@ -184,7 +191,7 @@ class ResponseReader:
         self.columns = list(columns)
         self.schema = arrow_schema(self.columns)
         self._duck = duck
-        self.native = endpoint.shape in NATIVE_SHAPES
+        self.native = endpoint.shape in BASIC_SHAPES  # else rows come from a Python extractor
         read = [c for c in self.columns if needed is None or c.name in needed]
         item_shape: dict = {}
         info_shape: dict = {}
@@ -199,11 +206,9 @@ class ResponseReader:
         conditions = ["x IS NOT NULL"]
         self._residual = {name: (table.column(name), want) for name, want in endpoint.residual.items()}
         self._window = (window_column, WINDOW_START) if window_column in {c.name for c in read} else None
-        for name, want in endpoint.residual.items():
-            col = table.column(name)
-            path = col.path or col.name
-            _nest(item_shape, path, _json_type(col)[0])
-            conditions.append(f"x.{'.'.join(_ident(k) for k in path.split('.'))} = {_literal(want)}")
+        for col, want in self._residual.values():
+            _nest(item_shape, col.path or col.name, _json_type(col)[0])
+            conditions.append(f"{_sql_path('x', col.path or col.name)} = {_literal(want)}")
         if not item_shape:  # no column is read from the rows: still count them
             item_shape = {"__pinsql_none": "VARCHAR"}
         self._info_keys = tuple(info_shape)
@@ -218,9 +223,9 @@ class ResponseReader:
             if convert == "{}":
                 self._sources[c.name] = (struct, _field_indices(shape, path))
                 continue
-            value = convert.format(struct + "." + ".".join(_ident(k) for k in path.split(".")))
+            value = convert.format(_sql_path(struct, path))
             if c.name == window_column and c.from_param is None:
-                value = f"COALESCE({value}, {convert.format('i.' + _ident(WINDOW_START))})"
+                value = f"COALESCE({value}, {convert.format(_sql_path('i', WINDOW_START))})"
             name = f"c{len(converted)}"
             converted.append(f"{value} AS {name}")
             self._sources[c.name] = (name, None)
@@ -273,9 +278,10 @@ class ResponseReader:
             bookmark: str | None = None
             count: int | None = None
             rows: list | None = None
+            body: bytes | None = content
             if not self.native:
                 rows = shapes.extractor(self.endpoint.shape)(json.loads(content), self.endpoint)
-                content, count = json.dumps(rows, default=str).encode(), len(rows)
+                body, count = None, len(rows)
             elif paged:
                 known, bookmark = fast_bookmark(content)
                 if not known or len(content) <= SMALL_BODY:
@@ -283,8 +289,7 @@ class ResponseReader:
                     count = len(rows)
             elif len(content) <= SMALL_BODY:
                 rows = self._decoded_rows(content)
-            text = content.decode("utf-8")
-            page = RawPage(text, info_json, bookmark, count, rows, values)
+            page = RawPage(body, info_json, bookmark, count, rows, values)
             items: Any = self.read([page]) if immediate else page
             return (items, bookmark) if paged else items
 
@@ -308,11 +313,8 @@ class ResponseReader:
         return body if isinstance(body, list) else None
 
     def _unwrapped(self, content: bytes) -> Any:
-        body = json.loads(content)  # ValueError: the client retries a damaged body
-        for key in (self.endpoint.rows_path or "").split("."):
-            if key:
-                body = body.get(key) if isinstance(body, dict) else None
-        return body
+        # ValueError from json.loads: the client retries a damaged body
+        return shapes.dig(json.loads(content), self.endpoint.rows_path)
 
     def _no_rows(self) -> OperationalError:
         return OperationalError(
@@ -340,15 +342,15 @@ class ResponseReader:
         if not pages:
             return self.schema.empty_table()
         source = pa.table({
-            "body": pa.array([p.text for p in pages], pa.string()),
+            "body": pa.array([p.text() for p in pages], pa.string()),
             "info": pa.array([p.info for p in pages], pa.string()),
         })
         check = self.endpoint.shape != "object" and any(p.count is None for p in pages)
         cursor = self._duck.cursor()  # its own cursor (and registration): scans may be read on worker threads
         try:
             cursor.register("__pinsql_bodies", source)
-            meta = _arrow(cursor.sql(self._meta_sql)) if check else None
-            rows = _arrow(cursor.sql(self._rows_sql))
+            meta = to_arrow(cursor.sql(self._meta_sql)) if check else None
+            rows = to_arrow(cursor.sql(self._rows_sql))
         except duckdb.InvalidInputException as e:  # malformed JSON
             raise ValueError(f"invalid JSON in the response: {e}") from None
         finally:
@@ -380,8 +382,9 @@ class ResponseReader:
         return pa.Table.from_arrays(arrays, schema=self.schema)
 
 
-def _arrow(rel: Any) -> pa.Table:
+def to_arrow(rel: Any) -> pa.Table:
+    """A DuckDB relation's rows as an Arrow table (``to_arrow_table`` in DuckDB 2, ``arrow`` before)."""
     return (getattr(rel, "to_arrow_table", None) or rel.arrow)()
 
 
-__all__ = ["NATIVE_SHAPES", "RawPage", "ResponseReader", "fast_bookmark"]
+__all__ = ["RawPage", "ResponseReader", "fast_bookmark", "to_arrow"]

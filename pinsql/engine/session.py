@@ -25,6 +25,7 @@ from pinsql.engine import infoschema
 from pinsql.engine.inlists import sql_with_list_parameters
 from pinsql.engine.params import parse
 from pinsql.engine.planner import JoinKey, Scan, plan_statement
+from pinsql.engine.reader import to_arrow
 from pinsql.engine.references import CATALOG_SCHEMAS, INTERNAL_PREFIX, TableRef, resolve
 from pinsql.engine.scan import ParentMemo, ScanRunner
 from pinsql.exceptions import (
@@ -91,11 +92,6 @@ def _duck_error(e: Exception, refs: Sequence[TableRef] = ()) -> Error:
     if isinstance(e, duckdb.Error):
         return OperationalError(msg) if isinstance(e, duckdb.IOException) else DatabaseError(msg)
     return InternalError(msg)
-
-
-def _to_arrow(rel: Any) -> pa.Table:
-    fn = getattr(rel, "to_arrow_table", None) or rel.arrow
-    return fn()
 
 
 class Engine:
@@ -273,7 +269,7 @@ class Engine:
                 rel.fetchall()
                 return Result(None, -1, scans=scans)
             types = [str(t) for t in rel.types]
-            table = _to_arrow(rel)
+            table = to_arrow(rel)
         except duckdb.Error as e:
             raise _duck_error(e, refs) from None
         table, types = _narrow_hugeint(table, types)

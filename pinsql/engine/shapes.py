@@ -1,10 +1,9 @@
-"""Row extractors: turn one API response into the list of row dicts of a table.
+"""Row extractors for responses that are not a list of rows.
 
-The basic shapes are ``paged`` (``{"items": [...], "bookmark": ...}``, paged
-by the client), ``items`` (``{"items": [...]}``), ``array`` (a JSON array) and
-``object`` (one object, one row). An endpoint may also name a custom extractor
-registered here with :func:`register` for responses that are not a list of
-rows, such as organic analytics' map of daily metrics.
+The basic shapes (``catalog.BASIC_SHAPES``: paged, items, array, object) are
+read by :mod:`pinsql.engine.reader` without Python. An endpoint may instead
+name a custom extractor registered here with :func:`register`, for responses
+such as organic analytics' map of daily metrics.
 
 Every extractor takes the decoded response and the endpoint, and returns a
 list of dicts whose keys are the column paths of the table's schema.
@@ -31,56 +30,30 @@ def register(name: str) -> Callable[[Extractor], Extractor]:
     return deco
 
 
+def getter(path: str) -> Callable[[Any], Any]:
+    """A function following a dotted path into nested dicts (None when any step is missing)."""
+    keys = path.split(".")
+    if len(keys) == 1:
+        key = keys[0]
+        return lambda row: row.get(key) if isinstance(row, dict) else None
+
+    def get(value: Any) -> Any:
+        for k in keys:
+            if not isinstance(value, dict):
+                return None
+            value = value.get(k)
+        return value
+
+    return get
+
+
 def dig(value: Any, path: str | None) -> Any:
     """Follow a dotted path into nested dicts (None when any step is missing)."""
-    if not path:
-        return value
-    for key in path.split("."):
-        if not isinstance(value, dict):
-            return None
-        value = value.get(key)
-    return value
+    return getter(path)(value) if path else value
 
 
 def _unwrap(response: Any, endpoint: Endpoint) -> Any:
     return dig(response, endpoint.rows_path) if endpoint.rows_path else response
-
-
-@register("paged")
-@register("items")
-def items_rows(response: Any, endpoint: Endpoint) -> list:
-    body = _unwrap(response, endpoint)
-    if isinstance(body, list):  # the client's paginate() already unwrapped the page
-        return body
-    if isinstance(body, dict):
-        return list(body.get("items") or [])
-    return []
-
-
-@register("array")
-def array_rows(response: Any, endpoint: Endpoint) -> list:
-    body = _unwrap(response, endpoint)
-    if isinstance(body, dict):  # tolerate {"items": [...]} and {"data": [...]}
-        body = body.get("items", body.get("data", []))
-    return list(body or [])
-
-
-@register("object")
-def object_rows(response: Any, endpoint: Endpoint) -> list:
-    body = _unwrap(response, endpoint)
-    return [body] if isinstance(body, dict) else []
-
-
-def set_path(row: dict, path: str, value: Any) -> None:
-    """Set a dotted path inside a row, creating nested dicts as needed."""
-    keys = path.split(".")
-    for k in keys[:-1]:
-        nxt = row.get(k)
-        if not isinstance(nxt, dict):
-            nxt = {}
-            row[k] = nxt
-        row = nxt
-    row[keys[-1]] = value
 
 
 @register("targeting_metrics")
