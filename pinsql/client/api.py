@@ -362,9 +362,9 @@ class ApiClient:
         request_id = resp.headers.get("x-pinterest-rid")
         logger.debug("%s %s -> %s in %.3fs%s", method, path, status, elapsed,
                      f" rid={request_id}" if request_id else "")
-        if 200 <= status < 300 and decode is not None:
+        if 200 <= status < 300:
             try:
-                result = decode(content)
+                result = decode(content) if decode is not None else (json.loads(content) if content else None)
             except ValueError:
                 raise _Retry("undecodable body", OperationalError(
                     f"{method} {path}: the API's answer was not valid JSON (truncated?) even after retries.")) from None
@@ -373,16 +373,8 @@ class ApiClient:
             return result
         try:
             payload = json.loads(content) if content else None
-            decoded = True
         except ValueError:
-            payload, decoded = None, False
-        if 200 <= status < 300:
-            if not decoded:
-                raise _Retry("undecodable body", OperationalError(
-                    f"{method} {path}: the API's answer was not valid JSON (truncated?) even after retries."))
-            if memo_key is not None:
-                self.cache.put(memo_key, content)  # type: ignore[union-attr]
-            return payload
+            payload = None
         body = parse_error_body(payload)
         if status == 401 and body.code in (None, 2):
             raise _Retry("token_rejected", error_for(method, path, status, body, request_id))

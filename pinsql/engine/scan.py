@@ -21,7 +21,6 @@ from urllib.parse import quote
 import pyarrow as pa
 
 from pinsql.catalog import Catalog
-from pinsql.engine.convert import empty_table
 from pinsql.engine.planner import Binding, JoinKey, RefInfo, Scan, choose_access
 from pinsql.engine.predicates import Constraint
 from pinsql.engine.reader import RawPage, ResponseReader
@@ -92,25 +91,21 @@ class ScanRunner:
             if not ready:
                 raise InternalError("the scans depend on each other in a cycle")
             pending = [s for s in pending if s not in ready]
+            readers = {s.ref.id: self.reader(s) for s in ready}
             requests: list[Request] = []
             for s in ready:
                 if s.empty:
                     continue
-                requests.extend(self.requests(s, {d: (by_id[d], done[d]) for d in s.depends_on}))
-            fetched = self._fetch_all(requests)
+                requests.extend(self.requests(s, {d: (by_id[d], done[d]) for d in s.depends_on}, readers[s.ref.id]))
             pieces: dict[str, list] = {s.ref.id: [] for s in ready}
-            readers: dict[str, ResponseReader] = {}
-            for req, parts in fetched:
+            for req, parts in self._fetch_all(requests):
                 pieces[req.scan.ref.id].extend(parts)
-                readers[req.scan.ref.id] = req.reader
             for s in ready:
-                done[s.ref.id] = self._table(s, readers.get(s.ref.id), pieces[s.ref.id])
+                done[s.ref.id] = self._table(s, readers[s.ref.id], pieces[s.ref.id])
         return done
 
-    def _table(self, scan: Scan, reader: ResponseReader | None, parts: list) -> pa.Table:
+    def _table(self, scan: Scan, reader: ResponseReader, parts: list) -> pa.Table:
         """One scan's Arrow table from its requests' pieces: Arrow tables, and raw pages read here in one go."""
-        if reader is None:
-            return empty_table([scan.table.column(c) for c in scan.columns])
         raw = [p for p in parts if isinstance(p, RawPage)]
         # pages whose rows the client could not count while paging: count them now
         late = [p for p in raw if p.count is None] if scan.endpoint.shape == "paged" else []
@@ -170,9 +165,8 @@ class ScanRunner:
         return ResponseReader(scan.table, scan.endpoint, [scan.table.column(c) for c in scan.columns], self.duck,
                               needed=scan.needed, window_column=window)
 
-    def requests(self, scan: Scan, deps: dict[str, tuple[Scan, pa.Table]]) -> list[Request]:
+    def requests(self, scan: Scan, deps: dict[str, tuple[Scan, pa.Table]], reader: ResponseReader) -> list[Request]:
         e = scan.endpoint
-        reader = self.reader(scan)
         path_bindings = [b for b in scan.bindings if b.filter.path_param]
         query_bindings = [b for b in scan.bindings if not b.filter.path_param and b.kind != "range"]
         range_bindings = [b for b in scan.bindings if b.kind == "range"]

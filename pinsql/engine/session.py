@@ -180,8 +180,9 @@ class Engine:
             for name in info_used:
                 t = infoschema.tables_table(self.catalog) if name == "tables" else infoschema.columns_table(self.catalog)
                 self._register(f"{INTERNAL_PREFIX}info_{name}", t, registered)
-            # The SQL DuckDB runs, generated once: planning works on a copy of the tree.
-            sql, params = sql_with_list_parameters(tree) if isinstance(tree, exp.Query) else (tree.sql("duckdb"), [])
+            # The SQL DuckDB runs, generated once: planning works on a copy of the tree. Long IN
+            # lists become list parameters where the bind below checks that DuckDB takes them.
+            sql, params = sql_with_list_parameters(tree) if refs and query is tree else (tree.sql("duckdb"), [])
             if refs and query is not None:
                 # Bind the statement over empty tables first: DuckDB reports unknown
                 # columns and type errors before any API call is made.
@@ -254,12 +255,7 @@ class Engine:
 
     def _run(self, tree: exp.Expression, sql: str, params: list, refs: list[TableRef], scans: list[Scan]) -> Result:
         try:
-            try:
-                rel = self.duck.sql(sql, params=params or None)
-            except duckdb.Error:
-                if not params:
-                    raise
-                rel = self.duck.sql(tree.sql("duckdb"))  # as in _execute_statement: the plain IN list
+            rel = self.duck.sql(sql, params=params or None)
             if rel is None:
                 return Result(None, -1, scans=scans)
             if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)) and not tree.args.get("returning"):
