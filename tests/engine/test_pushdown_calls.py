@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from http_helpers import execute_logged
 
 
 @pytest.fixture
@@ -12,13 +13,8 @@ def run(conn, emulator):
     """Execute SQL; returns (rows, API calls of that statement as seen by the emulator)."""
 
     def run(sql, params=None):
-        emulator.clear_log()
-        cur = conn.cursor()
-        cur.execute(sql, params)
-        rows = cur.fetchall()
-        served = emulator.calls()
-        assert cur.api_calls == served  # the cursor's own count agrees with the server's log
-        return rows, served
+        rows, _ = execute_logged(conn, emulator, sql, params)
+        return rows, emulator.calls()
 
     return run
 

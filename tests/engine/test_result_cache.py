@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+from http_helpers import execute_logged
+
 import pinsql
 
 
@@ -12,10 +14,8 @@ def connect(emulator, **props):
 
 
 def run(conn, emulator, sql):
-    emulator.clear_log()
-    cur = conn.cursor()
-    cur.execute(sql)
-    return cur.fetchall(), emulator.calls()
+    rows, _ = execute_logged(conn, emulator, sql)
+    return rows, emulator.calls()
 
 
 def test_a_repeated_query_is_answered_from_the_cache(emulator):

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 import requests
+from http_helpers import execute_logged
 
 from pinsql.engine import shapes
 from pinsql.exceptions import DataError
@@ -16,10 +17,7 @@ TODAY = dt.datetime.now(dt.timezone.utc).date()
 @pytest.fixture
 def run(conn, emulator):
     def run(sql, params=None):
-        emulator.clear_log()
-        cur = conn.cursor()
-        cur.execute(sql, params)
-        return cur.fetchall(), emulator.request_log.snapshot()
+        return execute_logged(conn, emulator, sql, params)
 
     return run
 
