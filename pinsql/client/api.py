@@ -11,11 +11,13 @@ import json
 import logging
 import os
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import Any, TypeVar
+from urllib.parse import quote_plus
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -266,7 +268,7 @@ class ApiClient:
                               json_body: Any, category: str | None, decode: Callable[[bytes], Any] | None) -> Any:
         url = self._url(path)
         query = _encode_params(params)
-        memo_key = (url, tuple(query or ())) if self.cache is not None and method == "GET" and category else None
+        memo_key = (url, query) if self.cache is not None and method == "GET" and category else None
         if memo_key is None:
             return self._send_with_retries(method, path, url, query, data, json_body, category, decode, None)
         while True:
@@ -287,7 +289,7 @@ class ApiClient:
             with self._pending_lock:
                 self._pending.pop(memo_key).set()  # waiters look in the cache again (a failure left nothing)
 
-    def _send_with_retries(self, method: str, path: str, url: str, query: list[tuple[str, str]] | None, data: Any,
+    def _send_with_retries(self, method: str, path: str, url: str, query: str | None, data: Any,
                            json_body: Any, category: str | None, decode: Callable[[bytes], Any] | None,
                            memo_key: Any) -> Any:
         props = self.props
@@ -331,7 +333,7 @@ class ApiClient:
         ceiling = min(self.props.retry_max_delay, self.props.retry_base_delay * (2 ** attempt))
         return self._random() * ceiling
 
-    def _attempt(self, method: str, path: str, url: str, query: list[tuple[str, str]] | None,
+    def _attempt(self, method: str, path: str, url: str, query: str | None,
                  data: Any, json_body: Any, category: str | None, token: str,
                  decode: Callable[[bytes], Any] | None = None, memo_key: Any = None) -> Any:
         props = self.props
@@ -479,15 +481,25 @@ def _user_agent() -> str:
         return "pinsql"
 
 
-def _encode_params(params: Mapping[str, Any] | None) -> list[tuple[str, str]] | None:
-    """Query pairs: lists become repeated keys, booleans true/false, None values are dropped."""
+#: Text quote_plus leaves as it is.
+_PLAIN = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def _encode_params(params: Mapping[str, Any] | None) -> str | None:
+    """The query string: lists become repeated keys, booleans true/false, None values are dropped.
+
+    Made here rather than by requests (urlencode), which quotes each of the 250 ids
+    of an id-list call one Python call at a time: about 1.5 ms a request.
+    """
     if not params:
         return None
-    pairs: list[tuple[str, str]] = []
+    pairs: list[str] = []
     for key, value in params.items():
+        k = key if _PLAIN.fullmatch(key) else quote_plus(key)
         values = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
         for v in values:
             if v is None:
                 continue
-            pairs.append((key, "true" if v is True else "false" if v is False else str(v)))
-    return pairs
+            text = "true" if v is True else "false" if v is False else str(v)
+            pairs.append(f"{k}={text if _PLAIN.fullmatch(text) else quote_plus(text)}")
+    return "&".join(pairs) or None

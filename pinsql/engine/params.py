@@ -41,6 +41,8 @@ def _syntax_error(e: Exception) -> ProgrammingError:
 
 def number_placeholders(sql: str) -> tuple[str, int]:
     """Rename each ``?`` placeholder token to ``$N``; returns (sql, count)."""
+    if "?" not in sql and "$" not in sql:
+        return sql, 0  # nothing to rename or refuse: skip tokenizing (costly on long statements)
     try:
         tokens = sqlglot.Dialect.get_or_raise(DIALECT).tokenize(sql)
     except (TokenError, ParseError) as e:

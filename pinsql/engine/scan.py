@@ -151,11 +151,11 @@ class ScanRunner:
             return [self.client.default_ad_account_id()]
         if b.kind == "parent":
             table, column = b.parent
-            return [v for v in self.parent_values(table, column, context) if b.filter.allows(v)]
+            return b.filter.allowed(self.parent_values(table, column, context))
         if b.kind == "semijoin":
             src_scan, src_table = deps[b.source.other]
             # keys the API would reject (a non-numeric id) match no row: never send them
-            return [v for v in self.keys(b.source, src_scan, src_table) if b.filter.allows(v)]
+            return b.filter.allowed(self.keys(b.source, src_scan, src_table))
         raise InternalError(f"binding kind {b.kind} has no values")
 
     def reader(self, scan: Scan) -> ResponseReader:

@@ -30,26 +30,22 @@ def register(name: str) -> Callable[[Extractor], Extractor]:
     return deco
 
 
-def getter(path: str) -> Callable[[Any], Any]:
-    """A function following a dotted path into nested dicts (None when any step is missing)."""
-    keys = path.split(".")
-    if len(keys) == 1:
-        key = keys[0]
-        return lambda row: row.get(key) if isinstance(row, dict) else None
-
-    def get(value: Any) -> Any:
-        for k in keys:
-            if not isinstance(value, dict):
-                return None
-            value = value.get(k)
-        return value
-
-    return get
+def values_at(rows: list[dict], path: str) -> list:
+    """``getter(path)`` of each row (dicts), one list comprehension per step: a column at a time."""
+    first, *rest = path.split(".")
+    out = [r.get(first) for r in rows]
+    for k in rest:
+        out = [v.get(k) if isinstance(v, dict) else None for v in out]
+    return out
 
 
 def dig(value: Any, path: str | None) -> Any:
     """Follow a dotted path into nested dicts (None when any step is missing)."""
-    return getter(path)(value) if path else value
+    for k in path.split(".") if path else ():
+        if not isinstance(value, dict):
+            return None
+        value = value.get(k)
+    return value
 
 
 def _unwrap(response: Any, endpoint: Endpoint) -> Any:

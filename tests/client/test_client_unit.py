@@ -50,6 +50,17 @@ def test_get_sends_bearer_and_encodes_params(client):
 
 
 @responses.activate
+def test_query_values_that_need_quoting_arrive_intact(client):
+    """The client writes the query string itself; anything but plain text is quoted as urlencode would."""
+    responses.get(f"{BASE}/search/pins", json={"ok": 1})
+    odd = ["a b&c=d", "é/ü?#%", "x+y", "~plain-1_2.3"]
+    client.get("/search/pins", {"query": odd, "a key": "v", "n": 5, "off": False}, category="pins_read")
+    assert query_of(responses.calls[0]) == {"query": odd, "a key": ["v"], "n": ["5"], "off": ["false"]}
+    raw = urlsplit(responses.calls[0].request.url).query
+    assert raw.startswith("query=a+b%26c%3Dd&query=%C3%A9%2F%C3%BC%3F%23%25&query=x%2By&query=~plain-1_2.3&a+key=v")
+
+
+@responses.activate
 def test_paginate_follows_bookmarks_and_sizes_pages(fast_props, sleeps):
     client = ApiClient(fast_props(PageSize=2), sleep=sleeps)
     pages = {None: ([{"id": "1"}, {"id": "2"}], "b1"), "b1": ([{"id": "3"}, {"id": "4"}], "b2"),

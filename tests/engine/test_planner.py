@@ -38,6 +38,35 @@ def test_id_list_is_chunked_into_fewest_calls():
     assert s.estimate == 3
 
 
+def test_long_literal_lists_are_planned_whole_and_left_as_written():
+    """Long IN lists skip the planner's copy and qualify (a speed-up): every value still counts."""
+    from sqlglot import exp
+
+    from pinsql.catalog import load_catalog
+    from pinsql.engine.params import parse
+    from pinsql.engine.planner import plan_statement
+    from pinsql.engine.references import resolve
+
+    a = [str(10**17 + i) for i in range(300)]
+    b = [str(10**17 + i) for i in range(200, 700)]
+    sql = (f"SELECT c.id FROM campaigns c WHERE c.id IN ({', '.join(map(repr, a))}) "
+           f"AND c.id IN ({', '.join(map(repr, b))}) AND c.ad_account_id IN (SELECT id FROM ad_accounts "
+           f"WHERE id IN ({', '.join(map(repr, b))}))")
+    tree, _ = parse(sql)
+    refs, _ = resolve(tree, load_catalog(), set())
+    before = tree.sql("duckdb")
+    scans = plan_statement(tree, refs, today=TODAY)
+    assert tree.sql("duckdb") == before and all(len(n.expressions) in (300, 500) for n in tree.find_all(exp.In)
+                                                   if n.expressions)
+    camp = next(s for s in scans if s.ref.table.name == "campaigns")
+    assert binding(camp, "id").values == tuple(sorted(set(a) & set(b)))  # both lists applied: 100 ids
+    accounts = next(s for s in scans if s.ref.table.name == "ad_accounts")
+    assert binding(accounts, "id") is None  # one list call beats 500 get-by-id calls ...
+    lists = [n for c in accounts.local_conjuncts for n in c.find_all(exp.In)]
+    assert [len(n.expressions) for n in lists] == [500]  # ... and the list is re-applied to its rows
+    assert all(lit.parent is lists[0] for lit in lists[0].expressions)
+
+
 def test_get_by_id_chosen_when_it_is_the_only_id_path():
     s = only(plan_sql("SELECT * FROM boards WHERE id IN ('1', '2')"))
     assert s.endpoint.name == "get"

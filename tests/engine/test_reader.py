@@ -11,7 +11,7 @@ import pytest
 
 from pinsql.catalog import Column, Endpoint, Table, load_catalog
 from pinsql.engine import shapes
-from pinsql.engine.reader import ResponseReader
+from pinsql.engine.reader import SMALL_BODY, SMALL_CELLS, RawPage, ResponseReader
 from pinsql.exceptions import InternalError, OperationalError
 
 
@@ -122,6 +122,43 @@ def test_paged_bookmark_and_residual(duck):
     assert last.bookmark is None and last.rows.num_rows == 0
 
 
+def test_large_bodies_of_a_small_batch_are_read_in_python(duck):
+    cols = [col("VARCHAR", name="id", path="id"), col("VARCHAR", name="pad", path="pad")]
+    t, e = table_of(*cols, shape="paged")
+    reader = ResponseReader(t, e, cols, duck, needed={"id"})
+    bodies = [json.dumps({"items": [{"id": f"{n}-{i}", "pad": "x" * 500} for i in range(100)],
+                          "bookmark": f"b{n}" if n < 2 else None}).encode() for n in range(3)]
+    assert all(len(b) > SMALL_BODY for b in bodies)
+    pages = [reader.decoder({})(b)[0] for b in bodies]
+    assert all(p.rows is None and p.count is None for p in pages)  # too large to decode while paging
+    fast = reader.python_read(pages)
+    assert fast is not None and [p.count for p in pages] == [100, 100, 100]
+    assert fast.equals(reader.duckdb_read(pages)) and fast.column("id").to_pylist()[:2] == ["0-0", "0-1"]
+
+
+def test_large_batches_go_to_duckdb_after_one_decoded_body(duck):
+    cols = [col("VARCHAR", name="id", path="id")]
+    t, e = table_of(*cols, shape="paged")
+    reader = ResponseReader(t, e, cols, duck)
+    per_page = SMALL_CELLS // 2
+    bodies = [json.dumps({"items": [{"id": str(i)} for i in range(per_page)], "bookmark": None}).encode()] * 3
+    pages = [reader.decoder({})(b)[0] for b in bodies]
+    assert reader.python_read(pages) is None
+    assert sum(p.rows is not None for p in pages) == 1  # the estimate stopped after the first body
+    assert reader.read(pages).num_rows == 3 * per_page
+
+
+def test_a_misread_bookmark_is_reported_not_converted(duck):
+    cols = [col("VARCHAR", name="id", path="id")]
+    t, e = table_of(*cols, shape="paged")
+    reader = ResponseReader(t, e, cols, duck)
+    body = json.dumps({"items": [{"id": "1"}], "bookmark": "real"}).encode()
+    page = RawPage(body, None, "misread", None)
+    assert reader.python_read([page]) is None
+    with pytest.raises(OperationalError, match="misread"):
+        reader.duckdb_read([RawPage(body, None, "misread", None)])
+
+
 def test_a_row_count_needs_no_column(duck):
     page = read(duck, [col("VARCHAR")], {"items": [{"x": 1}, {"y": 2}]}, shape="items", needed=set())
     assert page.rows.num_rows == 2
@@ -165,6 +202,8 @@ TRICKY = [
     "true", "yes", "1", "1.5", "2024-01-02", "2024-01-02T03:04:05", "2024-01-02T03:04:05Z",
     "2024-01-02T05:04:05+02:00", "2024-01-02 03:04:05.123456", "2024-02-30", "2024-01-02T03:04:05.1234567Z",
     {"a": 1}, {"a": 1.0}, {"a": "ctl\u0001"}, [1, "x"], [],
+    {"k\u0001": 1}, {"url": "https://x/1.5e3/NaN.jpg"}, {"p": "C:\\new"}, {"q": "say \"hi\""}, [1e21, -0.5],
+    {"deep": [{"n": [2**63, None, True]}]}, "1.5",
 ]
 
 
