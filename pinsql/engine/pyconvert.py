@@ -23,7 +23,7 @@ from typing import Any
 import pyarrow as pa
 
 from pinsql.catalog import Column
-from pinsql.engine.convert import TS
+from pinsql.engine.convert import TS, null_arrays
 from pinsql.engine.shapes import values_at
 
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})?")
@@ -123,9 +123,10 @@ def convert(
             infos = [i for i, k in zip(infos, keep) if k]
         n = len(rows)
         arrays = []
+        nulls = null_arrays(n)
         for c, f in zip(columns, schema):
             if c.name not in read:
-                arrays.append(pa.nulls(n, f.type))
+                arrays.append(nulls(f.type))
                 continue
             if c.from_param is not None:
                 values = [i.get(c.from_param) for i in infos]

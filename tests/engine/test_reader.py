@@ -172,6 +172,19 @@ def test_object_shape_and_damaged_bodies(duck):
         read(duck, [col("VARCHAR")], {"error": "x"}, shape="paged")
 
 
+@pytest.mark.parametrize("body", [b'[{"c": "x"}, {"c": oops}]' + b" " * 40_000, b'[{"c": "\xff"}]' + b" " * 40_000])
+def test_a_damaged_body_found_after_fetching_fails_with_operational_error(duck, body):
+    """Large bodies are parsed after the calls, when a retry is no longer possible: a PEP 249 error, no rows."""
+    t, e = table_of(col("VARCHAR"), shape="array")
+    reader = ResponseReader(t, e, list(t.columns), duck)
+    page = reader.decoder({})(body)
+    assert isinstance(page, RawPage) and page.rows is None  # too large to be decoded on arrival
+    with pytest.raises(OperationalError, match="not valid JSON"):
+        reader.read([page])
+    with pytest.raises(ValueError):  # while fetching (immediate), the client retries instead
+        reader.decoder({}, immediate=True)(body)
+
+
 def test_custom_shapes_go_through_their_extractor(duck):
     t = load_catalog().table("pin_analytics")
     e = t.endpoints[0]
