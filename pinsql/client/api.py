@@ -15,7 +15,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from typing import Any, TypeVar
 from urllib.parse import quote_plus
 
@@ -64,6 +64,58 @@ _TRANSIENT_EXCEPTIONS = (
 
 #: Per worker thread: the cancel events of the parallel_map calls it works for.
 _worker = threading.local()
+
+
+class TaskGroup:
+    """Tasks on a few threads, added from any thread (a running task may add more).
+
+    :meth:`wait` returns once every task, also those added meanwhile, is done, and
+    raises the first failure; leaving the ``with`` block after an error (or Ctrl-C)
+    cancels the rest: running tasks stop at their next request, queued ones never start.
+    Tasks inherit the cancel events of the group they run in, so nested groups stop
+    with their parent.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pinsql-worker")
+        self._cancel = threading.Event()
+        self._chain = (*getattr(_worker, "cancel_events", ()), self._cancel)
+        self._futures: list[Future] = []
+        self._lock = threading.Lock()
+
+    def submit(self, fn: Callable[[T], R], item: T) -> Future:
+        def run() -> R:
+            _worker.cancel_events = self._chain
+            try:
+                return fn(item)
+            finally:
+                _worker.cancel_events = ()
+
+        with self._lock:
+            future = self._pool.submit(run)
+            self._futures.append(future)
+        return future
+
+    def wait(self) -> None:
+        while True:
+            with self._lock:
+                futures = list(self._futures)
+            done, _pending = wait(futures, return_when=FIRST_EXCEPTION)
+            failed = [f for f in done if f.exception() is not None]
+            if failed:  # a real failure first; a cancelled task alone means a parent group is failing
+                real = [f for f in failed if not isinstance(f.exception(), _Cancelled)]
+                raise (real or failed)[0].exception()  # type: ignore[misc]
+            with self._lock:
+                if len(self._futures) == len(futures) and len(done) == len(futures):
+                    return
+
+    def __enter__(self) -> TaskGroup:
+        return self
+
+    def __exit__(self, exc_type: Any, *exc: object) -> None:
+        if exc_type is not None:
+            self._cancel.set()
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 class _Cancelled(OperationalError):
@@ -183,33 +235,17 @@ class ApiClient:
     def parallel_map(self, fn: Callable[[T], R], iterable: Iterable[T]) -> list[R]:
         """``[fn(x) for x in iterable]`` on up to MaxConcurrency threads; the first error cancels the rest."""
         items = list(iterable)
-        workers = min(self.props.max_concurrency, len(items))
-        if workers <= 1:
+        if min(self.props.max_concurrency, len(items)) <= 1:
             return [fn(item) for item in items]
-        cancel = threading.Event()
-        # Workers inherit the caller's cancel events too, so nested maps stop with their parent.
-        chain = (*getattr(_worker, "cancel_events", ()), cancel)
+        with self.tasks(len(items)) as group:
+            futures = [group.submit(fn, item) for item in items]
+            group.wait()
+        return [f.result() for f in futures]
 
-        def run(item: T) -> R:
-            _worker.cancel_events = chain
-            try:
-                return fn(item)
-            finally:
-                _worker.cancel_events = ()
-
-        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pinsql-worker")
-        try:
-            futures = [pool.submit(run, item) for item in items]
-            done, _pending = wait(futures, return_when=FIRST_EXCEPTION)
-            failed = [f for f in done if f.exception() is not None and not isinstance(f.exception(), _Cancelled)]
-            if failed:
-                raise failed[0].exception()  # type: ignore[misc]
-            return [f.result() for f in futures]
-        except BaseException:  # an error, or Ctrl-C in the caller: stop everything still to do
-            cancel.set()  # running workers stop at their next request
-            raise
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)  # queued items never start
+    def tasks(self, most: int | None = None) -> TaskGroup:
+        """A :class:`TaskGroup` on up to MaxConcurrency threads (fewer when ``most`` tasks are known)."""
+        workers = self.props.max_concurrency if most is None else min(self.props.max_concurrency, most)
+        return TaskGroup(max(1, workers))
 
     def default_ad_account_id(self) -> str:
         """AdAccountId, else the first ad account the token sees (looked up once, on first use)."""

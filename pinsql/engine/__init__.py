@@ -9,7 +9,7 @@ One statement goes through these modules, each with one job:
 ``planner``     analyse the tree (qualify, move simple predicates / LIMIT / projections into
                 subqueries when safe), choose each table's endpoint by estimated calls,
                 semi-join keys between scans
-``scan``        planned scans → requests (fan-out, chunks, date windows) → ``client.parallel_map``
+``scan``        planned scans → requests (fan-out, chunks, date windows, followers) → the client's threads
 ``reader``      response bodies → Arrow: bookmarks while paging, then one DuckDB ``from_json``
                 statement per scan; ``pyconvert``: the same conversion in Python for small batches
 ``shapes``      Python extractors for responses that are not a list of rows (organic analytics,

@@ -71,6 +71,9 @@ class JoinKey:
     query: str | None = None
     #: Most keys the subquery yields (1 for a scalar subquery, n for LIMIT n), if known.
     max_keys: int | None = None
+    #: The keys of part of the source's rows are the keys that part yields (no aggregate,
+    #: window, grouping or LIMIT): they can be taken page by page as the source is read.
+    row_wise: bool = True
 
 
 @dataclass
@@ -266,7 +269,18 @@ def _in_subquery_key(conj: exp.Expression, alias: str, scopes: list[Scope], info
         return None
     key = JoinKey(column.name, src[1].name, col.name, col.table, query=_key_query(select, src[1].name))
     key.max_keys = 1 if scalar else _limit_value(select)
+    key.row_wise = _row_wise(select)
     return key
+
+
+def _row_wise(select: exp.Select) -> bool:
+    """Whether each source row alone decides the keys it yields."""
+    if any(select.args.get(k) for k in ("group", "having", "qualify", "limit", "offset")):
+        return False
+    distinct = select.args.get("distinct")
+    if distinct is not None and distinct.args.get("on") is not None:
+        return False
+    return select.find(exp.AggFunc, exp.Window) is None
 
 
 #: Functions whose value changes between two evaluations: a subquery using one

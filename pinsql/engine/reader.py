@@ -214,6 +214,9 @@ class ResponseReader:
         for col, want in self._residual.values():
             _nest(item_shape, col.path or col.name, _json_type(col)[0])
             conditions.append(f"{_sql_path('x', col.path or col.name)} = {_literal(want)}")
+        # A key every row has once, counted in the raw bytes to foresee a batch's rows cheaply
+        # (nested keys of the same name only raise the count, which errs towards DuckDB).
+        self._row_key = json.dumps(next(iter(item_shape))).encode() + b":" if item_shape else None
         if not item_shape:  # no column is read from the rows: still count them
             item_shape = {"__pinsql_none": "VARCHAR"}
         self._info_keys = tuple(info_shape)
@@ -357,13 +360,15 @@ class ResponseReader:
     def _decode_small(self, pages: Sequence[RawPage]) -> bool:
         """Decode the bodies not decoded yet while the batch looks small enough for Python.
 
-        The rows still to come are estimated from the last decoded body's rows per byte, so
-        a large batch costs at most one wasted ``json.loads``. False: leave it to DuckDB.
+        The rows are foreseen by counting a row key in the bytes, then estimated from each
+        decoded body's rows per byte, so a large batch rarely costs a wasted ``json.loads``.
+        False: leave it to DuckDB.
         """
         rows = sum(len(p.rows) for p in pages if p.rows is not None)
         pending = [p for p in pages if p.rows is None]
         left = sum(len(p.content or b"") for p in pending)
-        if rows * self._row_cost > SMALL_CELLS:
+        foreseen = sum((p.content or b"").count(self._row_key) for p in pending) if self._row_key else 0
+        if (rows + foreseen) * self._row_cost > SMALL_CELLS:
             return False
         for page in pending:
             content = page.content or b""

@@ -2,7 +2,9 @@
 
 Scans run in stages: every scan whose inputs are known (its semi-join sources
 have run) turns into concrete requests, and all requests of a stage go through
-``client.parallel_map`` together. Fan-out over a parent table reads the parent
+the client's threads together. A scan fed by one source's keys row by row joins
+its source's stage as a :class:`Follower`: its calls start as the source's pages
+arrive. Fan-out over a parent table reads the parent
 list first (memoised per connection for a short time, see :class:`ParentMemo`).
 A failed request fails the statement: results are never silently partial.
 """
@@ -14,13 +16,15 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
 import pyarrow as pa
 
 from pinsql.catalog import Catalog
+from pinsql.client.api import TaskGroup
 from pinsql.engine.planner import Binding, JoinKey, RefInfo, Scan, choose_access
 from pinsql.engine.predicates import Constraint
 from pinsql.engine.reader import RawPage, ResponseReader
@@ -68,6 +72,76 @@ class Request:
     window_start: str | None = None
     page_size: int | None = None
     max_rows: int | None = None
+    #: the scan fed with this request's keys as its pages arrive (see :class:`Follower`)
+    follower: Follower | None = None
+    #: read each response into Arrow on arrival (a follower's calls arrive spread out)
+    read_now: bool = False
+
+
+class Follower:
+    """A scan whose semi-join keys come from a scan of the same stage, taken page by page.
+
+    ``analytics WHERE campaign_id IN (SELECT id FROM campaigns WHERE ...)`` need not
+    wait for the last page of campaigns: each page is read when it arrives, its keys
+    are added, and every full chunk of keys (250 per analytics call, or one per call
+    for a path parameter) is sent at once, while the next page is on its way. The
+    calls are the same as after the whole source (ceil(keys / chunk)); the responses
+    of all but the last chunk are in before the source ends. Only for keys that each
+    source row decides alone (:attr:`JoinKey.row_wise`).
+    """
+
+    def __init__(self, runner: ScanRunner, scan: Scan, binding: Binding, source: Scan,
+                 source_reader: ResponseReader, reader: ResponseReader) -> None:
+        self.runner, self.scan, self.binding, self.source = runner, scan, binding, source
+        self.source_reader, self.reader = source_reader, reader
+        f = binding.filter
+        self.per = 1 if f.path_param or "in" not in f.ops else max(f.max_values, 1)
+        self.sources_open = 0
+        self.group: TaskGroup | None = None
+        self.submit: Callable[[Request], None] | None = None
+        self._seen: set = set()
+        self._keys: list = []
+        self._lock = threading.Lock()
+
+    def offer(self, piece: Any) -> Future:
+        """Take one page or body of the source on another thread, so the source's next page
+        is not held up; the future gives the piece read into Arrow."""
+        return self.group.submit(self.piece, piece)  # type: ignore[union-attr]
+
+    def piece(self, piece: Any) -> pa.Table:
+        """One page or body of the source, read at once (source pieces are then Arrow tables)."""
+        with self._lock:  # pages of several source requests may arrive together
+            if isinstance(piece, pa.Table):
+                table = piece
+            else:
+                unknown = piece.count is None
+                table = self.source_reader.read([piece])
+                if unknown and self.source.endpoint.shape == "paged":
+                    self.runner.client.counters.add("rows", piece.count or 0)
+            with self.runner.keys_lock:  # keys run on the connection's DuckDB, one thread at a time
+                keys = self.binding.filter.allowed(self.runner.keys(self.binding.source, self.source, table))
+            for k in keys:
+                if k not in self._seen:
+                    self._seen.add(k)
+                    self._keys.append(k)
+            self._send(whole_chunks_only=True)
+            return table
+
+    def source_done(self, pieces: list[Future]) -> None:
+        """One source request is over: once its pieces are taken, so is its share of the keys."""
+        for f in pieces:
+            f.result()  # raises what taking the piece raised
+        with self._lock:
+            self.sources_open -= 1
+            if self.sources_open == 0:
+                self._send(whole_chunks_only=False)
+
+    def _send(self, whole_chunks_only: bool) -> None:
+        while len(self._keys) >= self.per or (self._keys and not whole_chunks_only):
+            chunk, self._keys = self._keys[: self.per], self._keys[self.per :]
+            for req in self.runner.requests(self.scan, {}, self.reader, keys={self.binding.filter.column: chunk}):
+                req.read_now = True
+                self.submit(req)  # type: ignore[misc]
 
 
 @dataclass
@@ -79,6 +153,8 @@ class ScanRunner:
     keys: Callable[[JoinKey, Scan, pa.Table], list]
     #: the connection's DuckDB: responses are parsed on cursors of it
     duck: Any
+    #: held while ``keys`` runs on worker threads (followers of different sources)
+    keys_lock: threading.Lock = field(default_factory=threading.Lock)
 
     # -- public -------------------------------------------------------------
 
@@ -97,12 +173,35 @@ class ScanRunner:
                 if s.empty:
                     continue
                 requests.extend(self.requests(s, {d: (by_id[d], done[d]) for d in s.depends_on}, readers[s.ref.id]))
-            pieces: dict[str, list] = {s.ref.id: [] for s in ready}
+            followers = self._followers(ready, pending, requests, readers)
+            pending = [s for s in pending if s.ref.id not in {f.scan.ref.id for f in followers}]
+            stage = ready + [f.scan for f in followers]
+            pieces: dict[str, list] = {s.ref.id: [] for s in stage}
             for req, parts in self._fetch_all(requests):
                 pieces[req.scan.ref.id].extend(parts)
-            for s in ready:
+            for s in stage:
                 done[s.ref.id] = self._table(s, readers[s.ref.id], pieces[s.ref.id])
         return done
+
+    def _followers(self, ready: list[Scan], pending: list[Scan], requests: list[Request],
+                   readers: dict[str, ResponseReader]) -> list[Follower]:
+        """Pending scans that can be fed page by page by a scan of this stage (one per source)."""
+        out: list[Follower] = []
+        for s in pending:
+            semis = [b for b in s.bindings if b.kind == "semijoin"]
+            if s.empty or s.limit is not None or len(s.depends_on) != 1 or len(semis) != 1 or not semis[0].source.row_wise:
+                continue
+            source = next((r for r in ready if r.ref.id == s.depends_on[0]), None)
+            feeding = [r for r in requests if source is not None and r.scan is source]
+            if not feeding or source.limit is not None or any(r.follower is not None for r in feeding):
+                continue
+            follower = Follower(self, s, semis[0], source, readers[source.ref.id], self.reader(s))
+            follower.sources_open = len(feeding)
+            for r in feeding:
+                r.follower = follower
+            readers[s.ref.id] = follower.reader
+            out.append(follower)
+        return out
 
     def _table(self, scan: Scan, reader: ResponseReader, parts: list) -> pa.Table:
         """One scan's Arrow table from its requests' pieces: Arrow tables, and raw pages read here in one go."""
@@ -126,7 +225,7 @@ class ScanRunner:
                 limited.setdefault(r.scan.ref.id, []).append(r)
         for key in [k for k, v in limited.items() if len(v) == 1]:
             free.extend(limited.pop(key))  # a single request already stops paging at the limit
-        out = list(zip(free, self.client.parallel_map(self._fetch, free))) if free else []
+        out = self._fetch_free(free) if free else []
         batch = max(1, int(getattr(getattr(self.client, "props", None), "max_concurrency", 4) or 4))
         for reqs in limited.values():
             need = reqs[0].scan.limit or 0
@@ -140,9 +239,29 @@ class ScanRunner:
                     break
         return out
 
+    def _fetch_free(self, requests: list[Request]) -> list[tuple[Request, list]]:
+        """All requests at once on the client's threads; followers add theirs as keys arrive."""
+        followers = {id(r.follower): r.follower for r in requests if r.follower is not None}
+        if not followers:
+            return list(zip(requests, self.client.parallel_map(self._fetch, requests)))
+        added: list[tuple[Request, Any]] = []
+        with self.client.tasks() as group:
+            def submit(req: Request) -> None:
+                added.append((req, group.submit(self._fetch, req)))
+
+            for f in followers.values():
+                f.group, f.submit = group, submit
+            futures = [(r, group.submit(self._fetch, r)) for r in requests]
+            group.wait()
+        # a source's pieces are futures of Arrow tables (see Follower.offer)
+        return [(r, [p.result() if isinstance(p, Future) else p for p in f.result()]) for r, f in futures + added]
+
     # -- requests -----------------------------------------------------------
 
-    def _binding_values(self, b: Binding, context: dict[str, Any], deps: dict[str, tuple[Scan, pa.Table]]) -> list:
+    def _binding_values(self, b: Binding, context: dict[str, Any], deps: dict[str, tuple[Scan, pa.Table]],
+                        keys: dict[str, list] | None = None) -> list:
+        if b.kind == "semijoin" and keys is not None and b.filter.column in keys:
+            return keys[b.filter.column]  # a follower's chunk, already checked with allowed()
         if b.kind == "values":
             return list(b.values)
         if b.kind == "default":
@@ -165,14 +284,16 @@ class ScanRunner:
         return ResponseReader(scan.table, scan.endpoint, [scan.table.column(c) for c in scan.columns], self.duck,
                               needed=scan.needed, window_column=window)
 
-    def requests(self, scan: Scan, deps: dict[str, tuple[Scan, pa.Table]], reader: ResponseReader) -> list[Request]:
+    def requests(self, scan: Scan, deps: dict[str, tuple[Scan, pa.Table]], reader: ResponseReader,
+                 keys: dict[str, list] | None = None) -> list[Request]:
+        """The scan's API requests; ``keys``: semi-join values given by column (a follower's chunk)."""
         e = scan.endpoint
         path_bindings = [b for b in scan.bindings if b.filter.path_param]
         query_bindings = [b for b in scan.bindings if not b.filter.path_param and b.kind != "range"]
         range_bindings = [b for b in scan.bindings if b.kind == "range"]
         path_lists = []
         for b in path_bindings:
-            vals = self._binding_values(b, {}, deps)
+            vals = self._binding_values(b, {}, deps, keys)
             path_lists.append([(b, v) for v in dict.fromkeys(vals)])
         out: list[Request] = []
         for combo in itertools.product(*path_lists):
@@ -184,7 +305,7 @@ class ScanRunner:
                 info[b.filter.path_param] = v
             chunk_lists = []
             for b in query_bindings:
-                vals = list(dict.fromkeys(self._binding_values(b, context, deps)))
+                vals = list(dict.fromkeys(self._binding_values(b, context, deps, keys)))
                 if not vals:
                     chunk_lists = None
                     break
@@ -250,23 +371,28 @@ class ScanRunner:
         """One request's pieces: raw pages (read later with the scan's others), or Arrow tables."""
         e = req.scan.endpoint
         category = e.rate_limit_category
-        decode = req.reader.decoder(req.info, req.window_start, immediate=req.max_rows is not None)
+        decode = req.reader.decoder(req.info, req.window_start, immediate=req.max_rows is not None or req.read_now)
+        feed = req.follower.offer if req.follower is not None else (lambda piece: piece)
         if e.shape == "paged":
             pages: list = []
             got = 0
             for page in self.client.paginate(req.path, req.params, category=category, page_size=req.page_size,
                                              max_rows=req.max_rows, decode=decode):
-                pages.append(page)
+                pages.append(feed(page))
                 got += len(page)
                 if req.max_rows is not None and got >= req.max_rows:
                     break
-            return pages
-        try:
-            return [self.client.get(req.path, req.params, category=category, decode=decode)]
-        except ApiProgrammingError as err:
-            if err.status == 404 and e.shape == "object" and any(b.kind == "values" for b in req.scan.bindings if b.filter.path_param):
-                return []  # get-by-id of an id that does not exist: no row
-            raise
+        else:
+            try:
+                pages = [feed(self.client.get(req.path, req.params, category=category, decode=decode))]
+            except ApiProgrammingError as err:
+                if not (err.status == 404 and e.shape == "object"
+                        and any(b.kind == "values" for b in req.scan.bindings if b.filter.path_param)):
+                    raise
+                pages = []  # get-by-id of an id that does not exist: no row
+        if req.follower is not None:
+            req.follower.source_done(pages)
+        return pages
 
 
 __all__ = ["ParentMemo", "Request", "ScanRunner"]

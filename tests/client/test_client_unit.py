@@ -342,6 +342,47 @@ def test_parallel_map_raises_the_first_error_and_cancels_the_rest(fast_props):
     assert len(started) < 50
 
 
+def test_task_group_waits_for_tasks_that_tasks_add(fast_props):
+    client = ApiClient(fast_props(MaxConcurrency=2))
+    done = []
+
+    def work(n):
+        threading.Event().wait(0.01)
+        if n > 0:
+            group.submit(work, n - 1)  # added while the group is waiting
+        done.append(n)
+
+    with client.tasks() as group:
+        group.submit(work, 5)
+        group.wait()
+    assert sorted(done) == [0, 1, 2, 3, 4, 5]
+
+
+def test_task_group_raises_a_late_tasks_error_and_starts_nothing_more(fast_props):
+    client = ApiClient(fast_props(MaxConcurrency=2))
+    started = []
+
+    def work(n):
+        started.append(n)
+        if n == 3:
+            raise OperationalError("late boom")
+        for k in (10 * n + 10, 10 * n + 11):
+            group.submit(slow, k)
+        group.submit(work, n + 1)
+
+    def slow(k):
+        started.append(k)
+        threading.Event().wait(0.02)
+
+    with pytest.raises(OperationalError, match="late boom"):
+        with client.tasks() as group:
+            group.submit(work, 0)
+            group.wait()
+    count = len(started)
+    threading.Event().wait(0.1)
+    assert len(started) == count  # queued tasks were dropped, none started after the error
+
+
 def test_parallel_map_interrupted_caller_starts_nothing_more(fast_props, monkeypatch):
     """Ctrl-C while the caller waits: queued items never start, instead of the pool draining them."""
     import pinsql.client.api as api

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pytest
+
+import pinsql
 from http_helpers import execute_logged
 
 
@@ -330,3 +333,76 @@ def test_filtered_join_still_sends_the_keys(run, campaigns, emulator, account):
     assert sorted(r[0] for r in rows) == sorted(g["id"] for g in emulator.data.ad_groups(account) if g["campaign_id"] in set(paused))
     sent = {i for r in requests_under(emulator, f"/ad_accounts/{account}/ad_groups") for i in r.query["campaign_ids"]}
     assert sent == set(paused)
+
+
+@pytest.fixture
+def paged_conn(emulator):
+    """Small pages (PageSize=10) and 30 ms a call, so a scan's pages arrive one by one."""
+    c = pinsql.connect(**emulator.connection_properties(), AdAccountId=emulator.data.main_ad_account_id(),
+                       CacheTTL=0, PageSize=10)
+    emulator.faults.latency = 0.03
+    try:
+        yield c
+    finally:
+        emulator.faults.latency = 0.0
+        c.close()
+
+
+def test_semi_join_keys_are_sent_as_the_source_pages_arrive(paged_conn, emulator):
+    """Sections of the boards a subquery names are asked for while later pages of boards are still coming."""
+    boards = emulator.data.boards()
+    sql = "SELECT s.board_id, count(*) FROM board_sections s WHERE s.board_id IN (SELECT id FROM boards) GROUP BY 1"
+    execute_logged(paged_conn, emulator, sql)  # once cold: a process's first JSON read in DuckDB is slow
+    rows, log = execute_logged(paged_conn, emulator, sql)
+    sections = {b["id"]: len(emulator.data.board_sections(b["id"])) for b in boards}
+    assert sorted(rows) == sorted((b, n) for b, n in sections.items() if n)
+    board_pages = [i for i, r in enumerate(log) if r.path == "/boards"]
+    section_calls = [i for i, r in enumerate(log) if r.path.endswith("/sections")]
+    assert len(board_pages) == math.ceil(len(boards) / 10)
+    assert len(section_calls) == sum(max(1, math.ceil(n / 10)) for n in sections.values())
+    assert section_calls[0] < board_pages[-1]  # the first boards' sections came before the last boards page
+
+
+def test_semi_join_chunks_fill_across_source_pages(paged_conn, emulator, campaigns):
+    """Analytics ids are sent 250 per call as campaign pages arrive: the calls are those of the whole list."""
+    active = [c["id"] for c in campaigns if c["status"] != "DRAFT"]
+    assert len(active) > 250  # more than one chunk, and more than one page per chunk
+    today = dt.datetime.now(dt.timezone.utc).date()
+    rows, log = execute_logged(
+        paged_conn, emulator,
+        "SELECT campaign_id, sum(impression_1) FROM campaign_analytics WHERE campaign_id IN "
+        "(SELECT id FROM campaigns WHERE status <> 'DRAFT') AND date = ? GROUP BY 1", [today])
+    analytics = [r for r in log if r.path.endswith("/campaigns/analytics")]
+    sizes = sorted(len(r.query["campaign_ids"]) for r in analytics)
+    assert sizes == sorted([250] * (len(active) // 250) + ([len(active) % 250] if len(active) % 250 else []))
+    assert {i for r in analytics for i in r.query["campaign_ids"]} == set(active)
+    ref = emulator.data.analytics.rows("campaign", active, today, today, ["IMPRESSION_1"], "DAY")
+    expected = {}
+    for r in ref:
+        key = str(r["CAMPAIGN_ID"])  # the API sends some ids as numbers
+        expected[key] = expected.get(key, 0) + r["IMPRESSION_1"]
+    assert dict(rows) == expected
+
+
+def test_non_row_wise_subquery_keys_wait_for_the_whole_source(run, emulator):
+    """ORDER BY ... LIMIT in the subquery: its keys depend on every row, so no call starts early."""
+    rows, calls = run("SELECT count(*) FROM board_pins WHERE board_id IN (SELECT id FROM boards ORDER BY name LIMIT 2)")
+    first_two = sorted(emulator.data.boards(), key=lambda b: b["name"])[:2]
+    assert rows == [(sum(len(emulator.data.board_pins(b["id"])) for b in first_two),)]
+
+
+def test_a_failed_call_of_a_follower_fails_the_statement(emulator):
+    """No partial result when one of the calls a follower sends fails (here: every sections call)."""
+    sql = "SELECT count(*) FROM board_sections WHERE board_id IN (SELECT id FROM boards)"
+    with pinsql.connect(**emulator.connection_properties(), AdAccountId=emulator.data.main_ad_account_id(),
+                        CacheTTL=0, PageSize=10, MaxRetries=0) as conn:
+        cur = conn.cursor()
+        try:
+            emulator.faults.path_prefix = "/boards/"  # the sections of each board, not the boards list
+            emulator.faults.error_rate = 1.0
+            with pytest.raises(pinsql.DatabaseError):
+                cur.execute(sql)
+        finally:
+            emulator.faults.reset()
+        expected = sum(len(emulator.data.board_sections(b["id"])) for b in emulator.data.boards())
+        assert cur.execute(sql).fetchall() == [(expected,)]

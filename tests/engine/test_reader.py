@@ -136,15 +136,19 @@ def test_large_bodies_of_a_small_batch_are_read_in_python(duck):
     assert fast.equals(reader.duckdb_read(pages)) and fast.column("id").to_pylist()[:2] == ["0-0", "0-1"]
 
 
-def test_large_batches_go_to_duckdb_after_one_decoded_body(duck):
+@pytest.mark.parametrize("row,decoded", [
+    (lambda i: {"id": str(i)}, 0),  # rows foreseen from the bytes ("id": counted): none decoded
+    (lambda i: {"other": i}, 1),  # the key is missing, so the count misses them: one body decoded, then the estimate
+])
+def test_large_batches_go_to_duckdb(duck, row, decoded):
     cols = [col("VARCHAR", name="id", path="id")]
     t, e = table_of(*cols, shape="paged")
     reader = ResponseReader(t, e, cols, duck)
     per_page = SMALL_CELLS // 2
-    bodies = [json.dumps({"items": [{"id": str(i)} for i in range(per_page)], "bookmark": None}).encode()] * 3
+    bodies = [json.dumps({"items": [row(i) for i in range(per_page)], "bookmark": None}).encode()] * 3
     pages = [reader.decoder({})(b)[0] for b in bodies]
     assert reader.python_read(pages) is None
-    assert sum(p.rows is not None for p in pages) == 1  # the estimate stopped after the first body
+    assert sum(p.rows is not None for p in pages) == decoded
     assert reader.read(pages).num_rows == 3 * per_page
 
 
