@@ -9,7 +9,8 @@ _FIELDS = ("calls", "pages", "rows", "retries", "throttled", "token_refreshes", 
 
 class Counters:
     """``calls`` HTTP requests sent (retries included), ``pages`` pages yielded by paginate,
-    ``rows`` items yielded, ``retries`` repeated requests, ``throttled`` 429 answers,
+    ``rows`` items yielded (for large pages the engine parses after paging: the rows kept, without
+    null items or rows an endpoint's residual filter drops), ``retries`` repeated requests, ``throttled`` 429 answers,
     ``token_refreshes`` refreshes after a 401, ``errors`` exceptions raised to callers,
     ``cache_hits`` requests answered from the connection's cache (CacheTTL) without a call,
     ``rate_limit_wait_seconds`` time spent waiting for rate limits (buckets and 429 pauses)."""

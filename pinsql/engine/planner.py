@@ -35,6 +35,7 @@ from sqlglot.optimizer.qualify import qualify
 from sqlglot.optimizer.scope import Scope, traverse_scope
 
 from pinsql.catalog import Endpoint, Filter, Table
+from pinsql.engine.reach import COLUMN_PATTERNS
 from pinsql.engine.predicates import (
     Constraint,
     NotPushable,
@@ -334,16 +335,10 @@ def _key_query(select: exp.Select, source: str) -> str | None:
     return f"SELECT {exp.to_identifier(name).sql('duckdb')} FROM ({q.sql('duckdb')}) WHERE __pinsql_rank <= {limit}"
 
 
-#: Nodes that read columns without naming them: DuckDB's COLUMNS(...) and whole-row references.
-_COLUMN_PATTERNS = tuple(
-    t for t in (getattr(exp, "Columns", None), getattr(exp, "TableColumn", None)) if isinstance(t, type)
-)
-
-
 def _referenced(select: exp.Select, needed: set[str] | None, alias: str) -> set[str] | None:
     """Columns of ``alias`` the scope reads: in its needed projections and in every other clause."""
     if any(isinstance(e, exp.Star) for e in select.expressions) or any(
-        isinstance(n, _COLUMN_PATTERNS) or (isinstance(n, exp.Anonymous) and str(n.this).upper() == "COLUMNS")
+        isinstance(n, COLUMN_PATTERNS) or (isinstance(n, exp.Anonymous) and str(n.this).upper() == "COLUMNS")
         for n in select.walk()
     ):
         return None  # columns chosen by a pattern or the whole row: read them all

@@ -117,10 +117,11 @@ def _wrap(shape: Any, dotted: str | None) -> Any:
 #: Bodies up to this size are decoded in Python at once (exact row count, cheap).
 SMALL_BODY = 32 * 1024
 #: Batches up to this many cells (rows x columns read, a JSON column counting as
-#: three) are decoded and converted in Python (see pyconvert). Measured on the
-#: emulator's bodies: below it Python takes 1.5-4x less time than DuckDB's
-#: from_json, whose statement costs 3-4 ms before the first row; near it they are level.
-SMALL_CELLS = 15_000
+#: six: its text is written again and checked) are decoded and converted in Python
+#: (see pyconvert). Measured on the emulator's campaigns and pins: below it Python
+#: takes up to 4x less time than DuckDB's from_json, whose statement costs 4-5 ms
+#: before the first row; near it they are level.
+SMALL_CELLS = 10_000
 
 _OPENS_LIST = re.compile(rb"\s*\[")
 _LAST_BOOKMARK = re.compile(rb'"bookmark"\s*:\s*(null|"(?:[^"\\]|\\.)*")\s*}\s*\Z')
@@ -207,7 +208,7 @@ class ResponseReader:
                 _nest(item_shape, c.path or c.name, jtype)
                 if c.name == window_column:
                     info_shape[WINDOW_START] = "VARCHAR"
-        self._row_cost = sum(3 if c.type == "JSON" else 1 for c in read) or 1
+        self._row_cost = sum(6 if c.type == "JSON" else 1 for c in read) or 1
         conditions = ["x IS NOT NULL"]
         self._residual = {name: (table.column(name), want) for name, want in endpoint.residual.items()}
         self._window = (window_column, WINDOW_START) if window_column in {c.name for c in read} else None
@@ -240,8 +241,8 @@ class ResponseReader:
         info = f"from_json(info, {_literal(json.dumps(info_shape))})" if info_shape else "NULL"
         rows_expr, _bookmark, shape = self._locate(item_shape)
         self._rows_sql = (
-            f"SELECT {', '.join(['x', 'i', *converted])} FROM (SELECT unnest({rows_expr}) AS x, i FROM "
-            f"(SELECT from_json(body, {_literal(json.dumps(shape))}) AS j, {info} AS i FROM __pinsql_bodies)) "
+            f"SELECT {', '.join(['x', 'i', 'b', *converted])} FROM (SELECT unnest({rows_expr}) AS x, i, b FROM "
+            f"(SELECT from_json(body, {_literal(json.dumps(shape))}) AS j, {info} AS i, b FROM __pinsql_bodies)) "
             f"WHERE {' AND '.join(conditions)}"
         )
         # Per body: its bookmark, its row count, whether the rows are where the shape says
@@ -399,7 +400,8 @@ class ResponseReader:
             bodies = pa.array([p.json_bytes() for p in pages], pa.binary()).cast(pa.string())
         except pa.ArrowInvalid as e:
             raise ValueError(f"the response is not UTF-8 text: {e}") from None
-        source = pa.table({"body": bodies, "info": pa.array([p.info for p in pages], pa.string())})
+        source = pa.table({"body": bodies, "info": pa.array([p.info for p in pages], pa.string()),
+                           "b": pa.array(range(len(pages)), pa.int32())})
         check = any(p.count is None for p in pages) and not self._plain_rows(pages)
         cursor = self._duck.cursor()  # its own cursor (and registration): scans may be read on worker threads
         try:
@@ -410,6 +412,12 @@ class ResponseReader:
             raise ValueError(f"invalid JSON in the response: {e}") from None
         finally:
             cursor.close()
+        if meta is None and self.endpoint.shape == "paged":  # rows per body, for the client's counter
+            counted = pc.value_counts(rows.column("b")).flatten() if rows.num_rows else [pa.array([]), pa.array([])]
+            kept = dict(zip(counted[0].to_pylist(), counted[1].to_pylist()))
+            for n, page in enumerate(pages):
+                if page.count is None:
+                    page.count = kept.get(n, 0)
         if meta is not None:
             if any(meta.column("missing").to_pylist()):
                 raise self._no_rows()
@@ -424,13 +432,22 @@ class ResponseReader:
         return self._table(rows)
 
     def _plain_rows(self, pages: Sequence[RawPage]) -> bool:
-        """Whether the batch needs no second statement for counts and checks: an object is its own
-        row, and a body that opens with ``[`` is the row list of the "array" shape (or invalid JSON,
-        which the read reports). Paged and wrapped shapes need the count or the bookmark check."""
-        if self.endpoint.shape == "object":
+        """Whether the batch needs no second statement to check where its rows are.
+
+        An object is its own row; a body that opens with ``[`` is the row list of the
+        "array" shape (or invalid JSON, which the read reports); a paged or "items" body
+        that names ``"items"`` has its list (a paged body left undecoded had its bookmark
+        read as the body's last member, so that needs no second look either). Rows nested
+        under a path, or bodies without the key, get the full check.
+        """
+        shape = self.endpoint.shape
+        if shape == "object":
             return True
-        return (self.endpoint.shape == "array" and not self.endpoint.rows_path
-                and all(p.content is not None and _OPENS_LIST.match(p.content) for p in pages))
+        if self.endpoint.rows_path or any(p.content is None for p in pages):
+            return False
+        if shape == "array":
+            return all(_OPENS_LIST.match(p.content) for p in pages)  # type: ignore[arg-type]
+        return shape in ("paged", "items") and all(b'"items"' in p.content for p in pages)  # type: ignore[operator]
 
     def _table(self, rows: pa.Table) -> pa.Table:
         n = rows.num_rows

@@ -25,6 +25,7 @@ from pinsql.engine import infoschema
 from pinsql.engine.inlists import sql_with_list_parameters
 from pinsql.engine.params import parse
 from pinsql.engine.planner import JoinKey, Scan, plan_statement
+from pinsql.engine.reach import reachable_columns
 from pinsql.engine.reader import to_arrow
 from pinsql.engine.references import CATALOG_SCHEMAS, INTERNAL_PREFIX, TableRef, resolve
 from pinsql.engine.scan import ParentMemo, ScanRunner
@@ -197,12 +198,20 @@ class Engine:
             scans = plan_statement(query if query is not None else tree, refs, extra) if refs else []
             if explain:
                 return self._rows(explain_mod.explain_table(scans), scans=scans)
-            if scans:
-                runner = ScanRunner(self.client, self.catalog, self.memo, self._keys, self.duck)
-                tables = runner.run(scans)
+            if not scans:
+                return self._run(tree, sql, params, refs, scans)
+            runner = ScanRunner(self.client, self.catalog, self.memo, self._keys, self.duck)
+            tables = runner.run(scans)
+            reach = reachable_columns(tree) if query is tree else None
+            for r in refs:
+                self._register_ref(r, _narrowed(tables[r.id], reach), registered)
+            try:
+                return self._run(tree, sql, params, refs, scans, raw_binder_errors=reach is not None)
+            except duckdb.BinderException as e:  # not expected: the statement reached a column it never named
+                log.debug("narrowed tables did not bind (%s): registering every column", e)
                 for r in refs:
                     self._register_ref(r, tables[r.id], registered)
-            return self._run(tree, sql, params, refs, scans)
+                return self._run(tree, sql, params, refs, scans)
         finally:
             for name in registered:
                 self._unregister(name)
@@ -253,7 +262,8 @@ class Engine:
             raise NotSupportedError(f"{READ_ONLY}: cannot {type(tree).__name__.upper()} {t.name}")
         return skip
 
-    def _run(self, tree: exp.Expression, sql: str, params: list, refs: list[TableRef], scans: list[Scan]) -> Result:
+    def _run(self, tree: exp.Expression, sql: str, params: list, refs: list[TableRef], scans: list[Scan],
+             raw_binder_errors: bool = False) -> Result:
         try:
             rel = self.duck.sql(sql, params=params or None)
             if rel is None:
@@ -267,6 +277,8 @@ class Engine:
             types = [str(t) for t in rel.types]
             table = to_arrow(rel)
         except duckdb.Error as e:
+            if raw_binder_errors and isinstance(e, duckdb.BinderException):
+                raise  # the caller widens the tables and runs it again
             raise _duck_error(e, refs) from None
         table, types = _narrow_hugeint(table, types)
         return Result(_utc(table), table.num_rows, types, scans)
@@ -323,6 +335,14 @@ class Engine:
             for n in registered:
                 self._unregister(n)
         return [r[0] for r in rows if r[0] is not None]
+
+
+def _narrowed(table: pa.Table, reach: set[str] | None) -> pa.Table:
+    """Only the columns the statement can name (see :mod:`pinsql.engine.reach`); at least one, for count(*)."""
+    if reach is None:
+        return table
+    keep = [c for c in table.column_names if c.lower() in reach] or table.column_names[:1]
+    return table if len(keep) == table.num_columns else table.select(keep)
 
 
 def _narrow_hugeint(table: pa.Table, types: list[str]) -> tuple[pa.Table, list[str]]:

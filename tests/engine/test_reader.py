@@ -153,14 +153,28 @@ def test_large_batches_go_to_duckdb(duck, row, decoded):
 
 
 def test_a_misread_bookmark_is_reported_not_converted(duck):
+    """Bookmarks read from the bytes are checked again wherever the body is parsed as a whole."""
     cols = [col("VARCHAR", name="id", path="id")]
     t, e = table_of(*cols, shape="paged")
     reader = ResponseReader(t, e, cols, duck)
     body = json.dumps({"items": [{"id": "1"}], "bookmark": "real"}).encode()
-    page = RawPage(body, None, "misread", None)
-    assert reader.python_read([page]) is None
+    assert reader.python_read([RawPage(body, None, "misread", None)]) is None
+    nested = Endpoint(name="x", path="/x", shape="paged", rows_path="data")  # the full check runs here
+    t = Table(name="t", group="test", description="", columns=tuple(cols), endpoints=(nested,))
+    reader = ResponseReader(t, nested, cols, duck)
     with pytest.raises(OperationalError, match="misread"):
-        reader.duckdb_read([RawPage(body, None, "misread", None)])
+        reader.duckdb_read([RawPage(json.dumps({"data": json.loads(body)}).encode(), None, "misread", None)])
+
+
+def test_paged_rows_are_counted_without_a_second_statement(duck):
+    cols = [col("VARCHAR", name="id", path="id")]
+    t, e = table_of(*cols, shape="paged")
+    reader = ResponseReader(t, e, cols, duck)
+    bodies = [json.dumps({"items": [{"id": str(i)} for i in range(n)], "bookmark": None}).encode() for n in (3, 0, 2)]
+    pages = [RawPage(b, None, None, None) for b in bodies]
+    assert reader.duckdb_read(pages).num_rows == 5 and [p.count for p in pages] == [3, 0, 2]
+    with pytest.raises(OperationalError, match="no list of rows"):  # a paged body without "items" is checked
+        reader.duckdb_read([RawPage(b'{"data": [], "bookmark": null}', None, None, None)])
 
 
 def test_a_row_count_needs_no_column(duck):

@@ -1,0 +1,39 @@
+"""Which columns a statement can reach, by name: for registering only those with DuckDB.
+
+DuckDB binds every column of a table it reads, about 20 µs each: 4 ms a query for the
+181 columns of an analytics table when a dashboard reads five. A column that no
+identifier of the statement names cannot be reached, unless the statement reaches
+columns without naming them: ``*`` (but not ``count(*)``), ``COLUMNS(...)``,
+``NATURAL JOIN``, or a whole row (``SELECT c FROM campaigns c``).
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+#: Nodes that read columns without naming them: DuckDB's COLUMNS(...) and whole-row references.
+COLUMN_PATTERNS = tuple(
+    t for t in (getattr(exp, "Columns", None), getattr(exp, "TableColumn", None)) if isinstance(t, type)
+)
+
+
+def reachable_columns(tree: exp.Expression) -> set[str] | None:
+    """Lower-case names of every identifier in the statement (None: it may reach any column)."""
+    tables = {t.alias_or_name.lower() for t in tree.find_all(exp.Table)} | {
+        t.name.lower() for t in tree.find_all(exp.Table)}
+    names: set[str] = set()
+    for node in tree.walk():
+        if isinstance(node, exp.Star) and not isinstance(node.parent, exp.Count):
+            return None
+        if isinstance(node, COLUMN_PATTERNS) or (isinstance(node, exp.Anonymous) and str(node.this).upper() == "COLUMNS"):
+            return None
+        if isinstance(node, exp.Join) and str(node.args.get("method") or "").upper() == "NATURAL":
+            return None
+        if isinstance(node, exp.Column) and not node.table and node.name.lower() in tables:
+            return None  # a table's whole row, or a column named like a table: keep everything
+        if isinstance(node, exp.Identifier):
+            names.add(node.name.lower())
+    return names
+
+
+__all__ = ["COLUMN_PATTERNS", "reachable_columns"]
