@@ -69,8 +69,8 @@ _worker = threading.local()
 class TaskGroup:
     """Tasks on a few threads, added from any thread (a running task may add more).
 
-    :meth:`wait` returns once every task, also those added meanwhile, is done, and
-    raises the first failure; leaving the ``with`` block after an error (or Ctrl-C)
+    :meth:`wait` returns once every task, also those added meanwhile, is done (or was
+    cancelled by its submitter before it started), and raises the first failure; leaving the ``with`` block after an error (or Ctrl-C)
     cancels the rest: running tasks stop at their next request, queued ones never start.
     Tasks inherit the cancel events of the group they run in, so nested groups stop
     with their parent.
@@ -101,7 +101,7 @@ class TaskGroup:
             with self._lock:
                 futures = list(self._futures)
             done, _pending = wait(futures, return_when=FIRST_EXCEPTION)
-            failed = [f for f in done if f.exception() is not None]
+            failed = [f for f in done if not f.cancelled() and f.exception() is not None]
             if failed:  # a real failure first; a cancelled task alone means a parent group is failing
                 real = [f for f in failed if not isinstance(f.exception(), _Cancelled)]
                 raise (real or failed)[0].exception()  # type: ignore[misc]

@@ -103,10 +103,10 @@ class Follower:
         self._keys: list = []
         self._lock = threading.Lock()
 
-    def offer(self, piece: Any) -> Future:
+    def offer(self, piece: Any) -> tuple[Future, Any]:
         """Take one page or body of the source on another thread, so the source's next page
-        is not held up; the future gives the piece read into Arrow."""
-        return self.group.submit(self.piece, piece)  # type: ignore[union-attr]
+        is not held up (see :meth:`source_done` for the result)."""
+        return self.group.submit(self.piece, piece), piece  # type: ignore[union-attr]
 
     def piece(self, piece: Any) -> pa.Table:
         """One page or body of the source, read at once (source pieces are then Arrow tables)."""
@@ -127,14 +127,16 @@ class Follower:
             self._send(whole_chunks_only=True)
             return table
 
-    def source_done(self, pieces: list[Future]) -> None:
-        """One source request is over: once its pieces are taken, so is its share of the keys."""
-        for f in pieces:
-            f.result()  # raises what taking the piece raised
+    def source_done(self, offered: list[tuple[Future, Any]]) -> list[pa.Table]:
+        """One source request is over: its pieces as Arrow tables, and once every source
+        request is over, the last chunk of keys is sent. A piece no thread has taken yet
+        is taken here (with MaxConcurrency 1 the source's own thread is the only one)."""
+        tables = [self.piece(piece) if future.cancel() else future.result() for future, piece in offered]
         with self._lock:
             self.sources_open -= 1
             if self.sources_open == 0:
                 self._send(whole_chunks_only=False)
+        return tables
 
     def _send(self, whole_chunks_only: bool) -> None:
         while len(self._keys) >= self.per or (self._keys and not whole_chunks_only):
@@ -253,8 +255,7 @@ class ScanRunner:
                 f.group, f.submit = group, submit
             futures = [(r, group.submit(self._fetch, r)) for r in requests]
             group.wait()
-        # a source's pieces are futures of Arrow tables (see Follower.offer)
-        return [(r, [p.result() if isinstance(p, Future) else p for p in f.result()]) for r, f in futures + added]
+        return [(r, f.result()) for r, f in futures + added]
 
     # -- requests -----------------------------------------------------------
 
@@ -390,9 +391,7 @@ class ScanRunner:
                         and any(b.kind == "values" for b in req.scan.bindings if b.filter.path_param)):
                     raise
                 pages = []  # get-by-id of an id that does not exist: no row
-        if req.follower is not None:
-            req.follower.source_done(pages)
-        return pages
+        return req.follower.source_done(pages) if req.follower is not None else pages
 
 
 __all__ = ["ParentMemo", "Request", "ScanRunner"]

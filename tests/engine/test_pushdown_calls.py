@@ -406,3 +406,14 @@ def test_a_failed_call_of_a_follower_fails_the_statement(emulator):
             emulator.faults.reset()
         expected = sum(len(emulator.data.board_sections(b["id"])) for b in emulator.data.boards())
         assert cur.execute(sql).fetchall() == [(expected,)]
+
+
+@pytest.mark.timeout(60)
+def test_followers_work_on_a_single_thread(emulator):
+    """MaxConcurrency=1: the source's own thread takes its pages, then the follower's calls run."""
+    sql = "SELECT count(*) FROM board_sections WHERE board_id IN (SELECT id FROM boards)"
+    with pinsql.connect(**emulator.connection_properties(), AdAccountId=emulator.data.main_ad_account_id(),
+                        CacheTTL=0, PageSize=10, MaxConcurrency=1) as conn:
+        rows, log = execute_logged(conn, emulator, sql)
+    assert rows == [(sum(len(emulator.data.board_sections(b["id"])) for b in emulator.data.boards()),)]
+    assert [r.path for r in log[:3]] == ["/boards"] * 3  # one thread: the pages first, then the sections
