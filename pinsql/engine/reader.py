@@ -123,6 +123,10 @@ SMALL_BODY = 32 * 1024
 #: before the first row; near it they are level.
 SMALL_CELLS = 10_000
 
+#: ``early`` reads take bodies of at least this size, or of at most this many cells, at once.
+EARLY_BYTES = 512 * 1024
+EARLY_CELLS = 2_000
+
 _OPENS_LIST = re.compile(rb"\s*\[")
 _LAST_BOOKMARK = re.compile(rb'"bookmark"\s*:\s*(null|"(?:[^"\\]|\\.)*")\s*}\s*\Z')
 
@@ -269,13 +273,15 @@ class ResponseReader:
     # -- while fetching ----------------------------------------------------------
 
     def decoder(self, info: Mapping[str, Any], window_start: str | None = None, *,
-                immediate: bool = False) -> Callable[[bytes], Any]:
+                immediate: bool = False, early: bool = False) -> Callable[[bytes], Any]:
         """The client's ``decode`` for one request's bodies.
 
         Paged endpoints get ``(items, bookmark)``; others get ``items``. ``items`` is a
         :class:`RawPage` (read later, with the scan's other bodies, by :meth:`read`), or with
         ``immediate`` an Arrow table (when paging stops after a number of rows, they must be
-        counted page by page).
+        counted page by page). ``early``: an Arrow table when reading the body alone costs
+        little more than in the batch (a follower's answers, which arrive while the
+        thread that reads batches still waits for its source).
         """
         values = {k: info.get(k) for k in self._info_keys if k != WINDOW_START}
         if WINDOW_START in self._info_keys:
@@ -299,10 +305,19 @@ class ResponseReader:
             elif len(content) <= SMALL_BODY:
                 rows = self._decoded_rows(content)
             page = RawPage(body, info_json, bookmark, count, rows, values)
-            items: Any = self._read([page]) if immediate else page
+            items: Any = self._read([page]) if immediate or (early and self._worth_reading_alone(page)) else page
             return (items, bookmark) if paged else items
 
         return decode
+
+    def _worth_reading_alone(self, page: RawPage) -> bool:
+        """For ``early`` reads: a body costs about as much read alone as in a batch when it is
+        large (DuckDB's statement cost spread over many rows) or tiny (decoded in Python)."""
+        if page.content is None or page.rows is not None:
+            return True
+        if len(page.content) >= EARLY_BYTES:
+            return True
+        return self._row_key is not None and page.content.count(self._row_key) * self._row_cost <= EARLY_CELLS
 
     def _decoded_page(self, content: bytes) -> tuple[str | None, list]:
         body = self._unwrapped(content)

@@ -74,8 +74,8 @@ class Request:
     max_rows: int | None = None
     #: the scan fed with this request's keys as its pages arrive (see :class:`Follower`)
     follower: Follower | None = None
-    #: read each response into Arrow on arrival (a follower's calls arrive spread out)
-    read_now: bool = False
+    #: read responses into Arrow on arrival where that costs little more (a follower's calls)
+    read_early: bool = False
 
 
 class Follower:
@@ -142,7 +142,7 @@ class Follower:
         while len(self._keys) >= self.per or (self._keys and not whole_chunks_only):
             chunk, self._keys = self._keys[: self.per], self._keys[self.per :]
             for req in self.runner.requests(self.scan, {}, self.reader, keys={self.binding.filter.column: chunk}):
-                req.read_now = True
+                req.read_early = True
                 self.submit(req)  # type: ignore[misc]
 
 
@@ -372,7 +372,7 @@ class ScanRunner:
         """One request's pieces: raw pages (read later with the scan's others), or Arrow tables."""
         e = req.scan.endpoint
         category = e.rate_limit_category
-        decode = req.reader.decoder(req.info, req.window_start, immediate=req.max_rows is not None or req.read_now)
+        decode = req.reader.decoder(req.info, req.window_start, immediate=req.max_rows is not None, early=req.read_early)
         feed = req.follower.offer if req.follower is not None else (lambda piece: piece)
         if e.shape == "paged":
             pages: list = []
