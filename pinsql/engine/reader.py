@@ -123,9 +123,8 @@ SMALL_BODY = 32 * 1024
 #: before the first row; near it they are level.
 SMALL_CELLS = 10_000
 
-#: ``early`` reads take bodies of at least this size, or of at most this many cells, at once.
+#: ``early`` reads take bodies of at least this size at once (and small ones, decoded on arrival).
 EARLY_BYTES = 512 * 1024
-EARLY_CELLS = 2_000
 
 _OPENS_LIST = re.compile(rb"\s*\[")
 _LAST_BOOKMARK = re.compile(rb'"bookmark"\s*:\s*(null|"(?:[^"\\]|\\.)*")\s*}\s*\Z')
@@ -312,12 +311,9 @@ class ResponseReader:
 
     def _worth_reading_alone(self, page: RawPage) -> bool:
         """For ``early`` reads: a body costs about as much read alone as in a batch when it is
-        large (DuckDB's statement cost spread over many rows) or tiny (decoded in Python)."""
-        if page.content is None or page.rows is not None:
-            return True
-        if len(page.content) >= EARLY_BYTES:
-            return True
-        return self._row_key is not None and page.content.count(self._row_key) * self._row_cost <= EARLY_CELLS
+        large (DuckDB's statement cost spread over many rows) or already decoded (small).
+        In between, ``json.loads`` per body costs more than DuckDB parsing the batch."""
+        return page.content is None or page.rows is not None or len(page.content) >= EARLY_BYTES
 
     def _decoded_page(self, content: bytes) -> tuple[str | None, list]:
         body = self._unwrapped(content)

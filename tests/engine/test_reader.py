@@ -11,7 +11,7 @@ import pytest
 
 from pinsql.catalog import Column, Endpoint, Table, load_catalog
 from pinsql.engine import shapes
-from pinsql.engine.reader import EARLY_BYTES, EARLY_CELLS, SMALL_BODY, SMALL_CELLS, RawPage, ResponseReader
+from pinsql.engine.reader import EARLY_BYTES, SMALL_BODY, SMALL_CELLS, RawPage, ResponseReader
 from pinsql.exceptions import InternalError, OperationalError
 
 
@@ -152,7 +152,7 @@ def test_large_batches_go_to_duckdb(duck, row, decoded):
     assert reader.read(pages).num_rows == 3 * per_page
 
 
-def test_early_reads_take_large_and_tiny_bodies_at_once_and_leave_the_rest_for_the_batch(duck):
+def test_early_reads_take_large_and_small_bodies_at_once_and_leave_the_rest_for_the_batch(duck):
     cols = [col("VARCHAR", name="id", path="id"), col("VARCHAR", name="pad", path="pad")]
     t, e = table_of(*cols, shape="array")
     reader = ResponseReader(t, e, cols, duck, needed={"id"})
@@ -160,12 +160,12 @@ def test_early_reads_take_large_and_tiny_bodies_at_once_and_leave_the_rest_for_t
     def body(rows, pad):
         return json.dumps([{"id": str(i), "pad": "x" * pad} for i in range(rows)]).encode()
 
-    tiny, medium, large = body(EARLY_CELLS // 2, 200), body(EARLY_CELLS * 2, 10), body(EARLY_CELLS * 2, 400)
-    assert SMALL_BODY < len(tiny) and len(medium) < EARLY_BYTES <= len(large)
+    small, medium, large = body(10, 10), body(2000, 10), body(2000, 400)
+    assert len(small) <= SMALL_BODY < len(medium) < EARLY_BYTES <= len(large)
     early = reader.decoder({}, early=True)
-    assert isinstance(early(tiny), pa.Table) and isinstance(early(large), pa.Table)
+    assert isinstance(early(small), pa.Table) and isinstance(early(large), pa.Table)
     assert isinstance(early(medium), RawPage) and isinstance(reader.decoder({})(large), RawPage)
-    assert early(large).num_rows == EARLY_CELLS * 2
+    assert early(large).num_rows == 2000
 
 
 def test_a_misread_bookmark_is_reported_not_converted(duck):
