@@ -6,6 +6,7 @@ as MaxConcurrency. Safe to share between threads.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
 import json
 import logging
@@ -35,7 +36,7 @@ from pinsql.client.errors import (
     retry_after_text,
 )
 from pinsql.client.logs import configure_logging
-from pinsql.client.ratelimit import RateLimiter
+from pinsql.client.ratelimit import RateLimiter, shared_limiter
 from pinsql.exceptions import (
     ApiError,
     Error,
@@ -155,7 +156,9 @@ class ApiClient:
         self.session.headers["Accept"] = "application/json"
         self.auth = token_provider or TokenProvider(props, http=self.session, browser=browser)
         self.counters = Counters()
-        self.limiter = RateLimiter(props.rate_limits, sleep=sleep)
+        # One budget per app and user in the process (see shared_limiter); a test's fake sleep gets its own.
+        self.limiter = (shared_limiter(_identity(props), props.rate_limits) if sleep is time.sleep
+                        else RateLimiter(props.rate_limits, sleep=sleep))
         self._sleep = sleep
         self._random = random_fraction
         self._in_flight = threading.BoundedSemaphore(props.max_concurrency)
@@ -508,6 +511,13 @@ def _session(base_url: str) -> requests.Session:
     if bundle:
         session.verify = bundle
     return session
+
+
+def _identity(props: ConnectionProperties) -> str:
+    """Who the calls count against: the API, the app and the user's tokens, hashed (never kept in clear)."""
+    parts = (props.base_url, props.oauth_client_id, props.oauth_settings_location, props.oauth_access_token,
+             props.oauth_refresh_token, props.auth_scheme)
+    return hashlib.sha256("\0".join(str(p or "") for p in parts).encode()).hexdigest()
 
 
 def _user_agent() -> str:

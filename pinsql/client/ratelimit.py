@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping
 
 from pinsql.properties import UNVERIFIED_CATEGORY_LIMIT
@@ -89,3 +90,23 @@ class RateLimiter:
         with self._lock:
             until = self._clock() + seconds
             self._paused_until[name] = max(self._paused_until.get(name, 0.0), until)
+
+
+_shared: weakref.WeakValueDictionary[tuple, RateLimiter] = weakref.WeakValueDictionary()
+_shared_lock = threading.Lock()
+
+
+def shared_limiter(identity: str, limits: Mapping[str, tuple[int, float] | None]) -> RateLimiter:
+    """The process's one limiter for ``identity`` (an app and user) and these limits.
+
+    Pinterest counts calls per user per app, so every connection of that user and
+    app in a process (a BI tool's connection pool, say) draws on one budget, and a
+    429 seen by one pauses them all. Kept while some connection holds it.
+    """
+    key = (identity, tuple(sorted(limits.items())))
+    with _shared_lock:
+        limiter = _shared.get(key)
+        if limiter is None:
+            limiter = RateLimiter(limits)
+            _shared[key] = limiter
+        return limiter

@@ -184,3 +184,21 @@ def test_calls_in_flight_are_capped_across_threads(emu, max_concurrency):
     assert elapsed >= rounds * 0.1  # never more than max_concurrency calls at once
     assert elapsed < rounds * 0.1 + 0.55  # ...but they do overlap (8 calls one by one take 0.8 s)
     assert client.counters.snapshot()["calls"] == 8
+
+
+def test_connections_of_one_user_share_one_rate_budget(emu):
+    """Pinterest counts calls per user and app: two clients of the same tokens draw on one bucket."""
+    props = dict(emu.connection_properties(), RateLimits="org_read=10/s", CacheTTL=0)
+    a, b = ApiClient(parse_properties(**props)), ApiClient(parse_properties(**props))
+    other = ApiClient(parse_properties(**dict(props, OAuthAccessToken=props["OAuthAccessToken"] + "x")))
+    stricter = ApiClient(parse_properties(**dict(props, RateLimits="org_read=5/s")))
+    assert a.limiter is b.limiter
+    assert other.limiter is not a.limiter and stricter.limiter is not a.limiter
+    emu.clear_log()
+    a.parallel_map(lambda _: a.get("/user_account", category="org_read"), range(7))
+    b.parallel_map(lambda _: b.get("/user_account", category="org_read"), range(7))
+    waited = a.counters.snapshot()["rate_limit_wait_seconds"] + b.counters.snapshot()["rate_limit_wait_seconds"]
+    assert emu.calls() == 14 and waited >= 0.3  # together 4 calls beyond the shared burst of 10
+    from pinsql.client import ratelimit
+
+    assert not any(props["OAuthAccessToken"] in repr(key) for key in ratelimit._shared.keys())  # hashed
