@@ -337,7 +337,9 @@ class ApiClient:
         while True:
             if any(event.is_set() for event in getattr(_worker, "cancel_events", ())):
                 raise _Cancelled(f"{method} {path} cancelled: another part of the same query failed.")
-            self.counters.add_wait(self.limiter.acquire(category))
+            self.counters.add_wait(self.limiter.acquire(category, sleep=self._pause))
+            if any(event.is_set() for event in getattr(_worker, "cancel_events", ())):
+                raise _Cancelled(f"{method} {path} cancelled: another part of the same query failed.")
             token = self.auth.access_token()
             try:
                 return self._attempt(method, path, url, query, data, json_body, category, token, decode, memo_key)
@@ -360,7 +362,22 @@ class ApiClient:
             logger.info("%s %s: %s; retry %d/%d in %.3fs", method, path, failure.reason, attempt,
                         props.max_retries, delay)
             if delay > 0:
-                self._sleep(delay)
+                self._pause(delay)
+
+    def _pause(self, seconds: float) -> None:
+        """Sleep, but stop at once when the statement this thread works for is cancelled (a sibling
+        failed, or Ctrl-C): a wait for the rate limit can last a minute."""
+        events = getattr(_worker, "cancel_events", ())
+        if not events or self._sleep is not time.sleep:  # not in a parallel task, or a test's fake clock
+            self._sleep(seconds)
+            return
+        deadline = time.monotonic() + seconds
+        while not any(event.is_set() for event in events):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            events[-1].wait(min(left, 0.05))  # own group's event at once; parents' within 50 ms
+        raise _Cancelled("a wait for the rate limit was cut short: another part of the same query failed.")
 
     def _retry_delay(self, retry: _Retry, attempt: int) -> float:
         if isinstance(retry, _Pause):

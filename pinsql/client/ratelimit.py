@@ -58,8 +58,12 @@ class RateLimiter:
             self._buckets[category] = TokenBucket(limit[0], limit[1], now) if limit else None
         return self._buckets[category]
 
-    def acquire(self, category: str | None) -> float:
-        """Wait until a call in ``category`` may go out; return the seconds waited."""
+    def acquire(self, category: str | None, sleep: Callable[[float], None] | None = None) -> float:
+        """Wait until a call in ``category`` may go out; return the seconds waited.
+
+        ``sleep``: the caller's way of waiting (one it can interrupt); default the limiter's.
+        """
+        sleep = sleep or self._sleep
         names = [OVERALL] + ([category] if category and category != OVERALL else [])
         with self._lock:
             now = self._clock()
@@ -70,7 +74,7 @@ class RateLimiter:
                     wait = max(wait, bucket.reserve(now))
         waited = 0.0
         if wait > 0:
-            self._sleep(wait)
+            sleep(wait)
             waited += wait
         # Honour category pauses (set by 429s); loop in case another thread extends one meanwhile.
         slept_until = 0.0
@@ -80,7 +84,7 @@ class RateLimiter:
                 until = max((self._paused_until.get(n, 0.0) for n in names), default=0.0)
             if until <= max(now, slept_until):
                 return waited
-            self._sleep(until - now)
+            sleep(until - now)
             waited += until - now
             slept_until = until
 

@@ -202,3 +202,22 @@ def test_connections_of_one_user_share_one_rate_budget(emu):
     from pinsql.client import ratelimit
 
     assert not any(props["OAuthAccessToken"] in repr(key) for key in ratelimit._shared.keys())  # hashed
+
+
+def test_a_failure_cuts_short_the_rate_limit_waits_of_the_other_tasks(emu):
+    """A task waiting a second for its rate-limit turn stops at once when a sibling fails: no hang, no call."""
+    client = make_client(emu, RateLimits="org_read=1/s", CacheTTL=0, MaxConcurrency=4)
+
+    def work(i):
+        if i == 3:
+            time.sleep(0.2)
+            raise OperationalError("boom")
+        return client.get("/user_account", category="org_read")
+
+    emu.clear_log()
+    started = time.monotonic()
+    with pytest.raises(OperationalError, match="boom"):
+        client.parallel_map(work, range(8))
+    assert time.monotonic() - started < 0.8  # the waits were 1 s and 2 s
+    time.sleep(0.3)
+    assert emu.calls() == 1  # only the call the burst allowed at once
