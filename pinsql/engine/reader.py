@@ -454,11 +454,12 @@ class ResponseReader:
         shape = self.endpoint.shape
         if shape == "object":
             return True
-        if self.endpoint.rows_path or any(p.content is None for p in pages):
+        bodies = [p.content for p in pages]
+        if self.endpoint.rows_path or any(b is None for b in bodies):
             return False
         if shape == "array":
-            return all(_OPENS_LIST.match(p.content) for p in pages)  # type: ignore[arg-type]
-        return shape in ("paged", "items") and all(b'"items"' in p.content for p in pages)  # type: ignore[operator]
+            return all(_OPENS_LIST.match(b) for b in bodies if b is not None)
+        return shape in ("paged", "items") and all(b'"items"' in b for b in bodies if b is not None)
 
     def _table(self, rows: pa.Table) -> pa.Table:
         n = rows.num_rows

@@ -14,7 +14,6 @@ from sqlalchemy import (
     Date,
     DateTime,
     Float,
-    Integer,
     MetaData,
     Numeric,
     String,
