@@ -3,7 +3,7 @@
 DuckDB binds every column of a table it reads, about 20 µs each: 4 ms a query for the
 181 columns of an analytics table when a dashboard reads five. A column that no
 identifier of the statement names cannot be reached, unless the statement reaches
-columns without naming them: ``*`` (but not ``count(*)``), ``COLUMNS(...)``,
+columns without naming them: ``*`` (but not ``count(*)``), ``COLUMNS(...)``, ``#2``,
 ``NATURAL JOIN``, or a whole row (``SELECT c FROM campaigns c``).
 """
 
@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-#: Nodes that read columns without naming them: DuckDB's COLUMNS(...) and whole-row references.
+#: Nodes that read columns without naming them: DuckDB's COLUMNS(...), whole-row references and
+#: positional columns (``SELECT #2 FROM campaigns``: the table's second column).
 COLUMN_PATTERNS = tuple(
-    t for t in (getattr(exp, "Columns", None), getattr(exp, "TableColumn", None)) if isinstance(t, type)
+    t for t in (getattr(exp, name, None) for name in ("Columns", "TableColumn", "PositionalColumn"))
+    if isinstance(t, type)
 )
 
 

@@ -22,6 +22,7 @@ def names(sql):
     "SELECT c FROM campaigns c",  # the whole row as a struct
     "SELECT to_json(campaigns) FROM campaigns",
     "SELECT x.id FROM (SELECT * FROM campaigns) x",
+    "SELECT #2 FROM campaigns WHERE status = 'ACTIVE'",  # positional: the table's second column
 ])
 def test_statements_that_reach_unnamed_columns_keep_them_all(sql):
     assert names(sql) is None
@@ -49,6 +50,7 @@ def test_narrowed_tables_keep_named_columns_and_one_for_counting():
     "SELECT count(*) FROM campaigns",
     "SELECT \"Name\" FROM campaigns WHERE Status = 'ARCHIVED'",
     "SELECT COLUMNS('^(id|status)$') FROM campaigns",
+    "SELECT #1, #3, name FROM campaigns WHERE status = 'PAUSED'",
 ])
 def test_answers_match_with_every_column_registered(conn, emulator, monkeypatch, sql):
     narrow, _ = execute_logged(conn, emulator, sql)
@@ -63,3 +65,10 @@ def test_a_column_reached_without_its_name_widens_the_tables_again(conn, emulato
     rows, _ = execute_logged(conn, emulator, "SELECT status, count(*) FROM campaigns GROUP BY status")
     campaigns = emulator.data.campaigns(emulator.data.main_ad_account_id())
     assert dict(rows) == {s: sum(c["status"] == s for c in campaigns) for s in {c["status"] for c in campaigns}}
+
+
+def test_positional_columns_read_the_tables_columns(conn, emulator):
+    """``#1`` is the table's first column: it must be parsed from the responses, not left NULL."""
+    campaigns = emulator.data.campaigns(emulator.data.main_ad_account_id())
+    rows, _ = execute_logged(conn, emulator, "SELECT #1, name FROM campaigns WHERE status = 'PAUSED'")
+    assert sorted(rows) == sorted((c["id"], c["name"]) for c in campaigns if c["status"] == "PAUSED")
