@@ -50,6 +50,17 @@ def test_get_sends_bearer_and_encodes_params(client):
 
 
 @responses.activate
+def test_get_follows_a_redirect_and_sends_the_session_headers(client):
+    responses.get(f"{BASE}/old", status=301, headers={"Location": f"{BASE}/new?page_size=5"})
+    responses.get(f"{BASE}/new", json={"items": [], "bookmark": None})
+    assert client.get("/old", {"page_size": 5}, category="ads_read") == {"items": [], "bookmark": None}
+    first = responses.calls[0].request
+    assert first.headers["User-Agent"].startswith("pinsql") and first.headers["Accept"] == "application/json"
+    assert first.headers["Authorization"] == "Bearer access-token-SECRET-1"
+    assert responses.calls[-1].request.url == f"{BASE}/new?page_size=5"
+
+
+@responses.activate
 def test_query_values_that_need_quoting_arrive_intact(client):
     """The client writes the query string itself; anything but plain text is quoted as urlencode would."""
     responses.get(f"{BASE}/search/pins", json={"ok": 1})
