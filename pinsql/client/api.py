@@ -71,8 +71,9 @@ class TaskGroup:
     """Tasks on a few threads, added from any thread (a running task may add more).
 
     :meth:`wait` returns once every task, also those added meanwhile, is done (or was
-    cancelled by its submitter before it started), and raises the first failure; leaving the ``with`` block after an error (or Ctrl-C)
-    cancels the rest: running tasks stop at their next request, queued ones never start.
+    cancelled by its submitter before it started), and raises the first failure.
+    Leaving the ``with`` block after an error (or Ctrl-C) cancels the rest: running
+    tasks stop at their next request, queued ones never start.
     Tasks inherit the cancel events of the group they run in, so nested groups stop
     with their parent.
     """
@@ -121,6 +122,12 @@ class TaskGroup:
 
 class _Cancelled(OperationalError):
     """A worker's request after a sibling failed (never the error a caller sees from parallel_map)."""
+
+
+def _stop_if_cancelled(what: str) -> None:
+    """Raise :class:`_Cancelled` when the task group this thread works for (or a parent) was cancelled."""
+    if any(event.is_set() for event in getattr(_worker, "cancel_events", ())):
+        raise _Cancelled(f"{what} cancelled: another part of the same query failed.")
 
 
 class _Retry(Exception):
@@ -335,11 +342,9 @@ class ApiClient:
         attempt = 0
         refreshed = False
         while True:
-            if any(event.is_set() for event in getattr(_worker, "cancel_events", ())):
-                raise _Cancelled(f"{method} {path} cancelled: another part of the same query failed.")
+            _stop_if_cancelled(f"{method} {path}")
             self.counters.add_wait(self.limiter.acquire(category, sleep=self._pause))
-            if any(event.is_set() for event in getattr(_worker, "cancel_events", ())):
-                raise _Cancelled(f"{method} {path} cancelled: another part of the same query failed.")
+            _stop_if_cancelled(f"{method} {path}")
             token = self.auth.access_token()
             try:
                 return self._attempt(method, path, url, query, data, json_body, category, token, decode, memo_key)
@@ -372,12 +377,10 @@ class ApiClient:
             self._sleep(seconds)
             return
         deadline = time.monotonic() + seconds
-        while not any(event.is_set() for event in events):
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return
+        while (left := deadline - time.monotonic()) > 0:
+            _stop_if_cancelled("a wait for the rate limit")
             events[-1].wait(min(left, 0.05))  # own group's event at once; parents' within 50 ms
-        raise _Cancelled("a wait for the rate limit was cut short: another part of the same query failed.")
+        _stop_if_cancelled("a wait for the rate limit")
 
     def _retry_delay(self, retry: _Retry, attempt: int) -> float:
         if isinstance(retry, _Pause):

@@ -35,7 +35,6 @@ from sqlglot.optimizer.qualify import qualify
 from sqlglot.optimizer.scope import Scope, traverse_scope
 
 from pinsql.catalog import Endpoint, Filter, Table
-from pinsql.engine.reach import COLUMN_PATTERNS
 from pinsql.engine.predicates import (
     Constraint,
     NotPushable,
@@ -43,6 +42,7 @@ from pinsql.engine.predicates import (
     flatten_and,
     literal_value,
 )
+from pinsql.engine.reach import names_no_column
 from pinsql.engine.references import TableRef
 from pinsql.exceptions import DataError, ProgrammingError
 
@@ -337,10 +337,7 @@ def _key_query(select: exp.Select, source: str) -> str | None:
 
 def _referenced(select: exp.Select, needed: set[str] | None, alias: str) -> set[str] | None:
     """Columns of ``alias`` the scope reads: in its needed projections and in every other clause."""
-    if any(isinstance(e, exp.Star) for e in select.expressions) or any(
-        isinstance(n, COLUMN_PATTERNS) or (isinstance(n, exp.Anonymous) and str(n.this).upper() == "COLUMNS")
-        for n in select.walk()
-    ):
+    if any(isinstance(e, exp.Star) for e in select.expressions) or any(names_no_column(n) for n in select.walk()):
         return None  # columns chosen by a pattern or the whole row: read them all
     parts: list[exp.Expression] = [
         e for e in select.expressions if needed is None or e.alias_or_name in needed

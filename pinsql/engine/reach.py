@@ -13,21 +13,25 @@ from sqlglot import exp
 
 #: Nodes that read columns without naming them: DuckDB's COLUMNS(...), whole-row references and
 #: positional columns (``SELECT #2 FROM campaigns``: the table's second column).
-COLUMN_PATTERNS = tuple(
+_COLUMN_PATTERNS = tuple(
     t for t in (getattr(exp, name, None) for name in ("Columns", "TableColumn", "PositionalColumn"))
     if isinstance(t, type)
 )
 
 
+def names_no_column(node: exp.Expression) -> bool:
+    """Whether ``node`` reads columns without naming them (a pattern, a position, a whole row)."""
+    return isinstance(node, _COLUMN_PATTERNS) or (isinstance(node, exp.Anonymous) and str(node.this).upper() == "COLUMNS")
+
+
 def reachable_columns(tree: exp.Expression) -> set[str] | None:
     """Lower-case names of every identifier in the statement (None: it may reach any column)."""
-    tables = {t.alias_or_name.lower() for t in tree.find_all(exp.Table)} | {
-        t.name.lower() for t in tree.find_all(exp.Table)}
+    tables = {name.lower() for t in tree.find_all(exp.Table) for name in (t.alias_or_name, t.name)}
     names: set[str] = set()
     for node in tree.walk():
         if isinstance(node, exp.Star) and not isinstance(node.parent, exp.Count):
             return None
-        if isinstance(node, COLUMN_PATTERNS) or (isinstance(node, exp.Anonymous) and str(node.this).upper() == "COLUMNS"):
+        if names_no_column(node):
             return None
         if isinstance(node, exp.Join) and str(node.args.get("method") or "").upper() == "NATURAL":
             return None
@@ -38,4 +42,4 @@ def reachable_columns(tree: exp.Expression) -> set[str] | None:
     return names
 
 
-__all__ = ["COLUMN_PATTERNS", "reachable_columns"]
+__all__ = ["names_no_column", "reachable_columns"]

@@ -3,13 +3,15 @@
 Response bodies go to DuckDB as the text that came off the wire, never as
 Python objects. While paging, only the bookmark is read from each body (a
 look at its last member, see :func:`fast_bookmark`). When a scan's calls are
-done, one DuckDB statement per scan parses all its bodies with ``from_json``
+done (or, for a follower's large answers, as each arrives), one DuckDB
+statement per batch parses all its bodies with ``from_json``
 (a structure built from the table's schema, so only the columns the query
 reads are materialised), converts every column to its SQL type, applies the
 endpoint's residual condition and returns a list of row structs per body,
 which Arrow flattens into columns. One statement for many bodies matters:
 DuckDB spends a millisecond or two binding such a statement, more than
-parsing a page.
+parsing a page. Small batches are decoded and converted in Python instead
+(:mod:`pinsql.engine.pyconvert`), to the same table.
 
 Conversion rules (the same for every table and for values taken from request
 parameters):
@@ -136,7 +138,8 @@ def fast_bookmark(content: bytes) -> tuple[bool, str | None]:
     Only the top-level object's last member can be followed by a single ``}``
     and the end of the body; an unescaped ``"bookmark"`` cannot occur inside a
     string. Pinterest and the emulator put the bookmark last; any other layout
-    falls back to decoding the body (and the batch read re-checks every bookmark).
+    falls back to decoding the body. (The batch read checks the bookmark again
+    when the rows sit under a ``rows_path`` or the body does not name ``"items"``.)
     """
     at = content.rfind(b'"bookmark"')
     match = _LAST_BOOKMARK.match(content, at) if at >= 0 else None
@@ -413,7 +416,8 @@ class ResponseReader:
             raise ValueError(f"the response is not UTF-8 text: {e}") from None
         source = pa.table({"body": bodies, "info": pa.array([p.info for p in pages], pa.string()),
                            "b": pa.array(range(len(pages)), pa.int32())})
-        check = any(p.count is None for p in pages) and not self._plain_rows(pages)
+        uncounted = any(p.count is None for p in pages)
+        check = uncounted and not self._plain_rows(pages)
         cursor = self._duck.cursor()  # its own cursor (and registration): scans may be read on worker threads
         try:
             cursor.register("__pinsql_bodies", source)
@@ -423,7 +427,7 @@ class ResponseReader:
             raise ValueError(f"invalid JSON in the response: {e}") from None
         finally:
             cursor.close()
-        if meta is None and self.endpoint.shape == "paged":  # rows per body, for the client's counter
+        if uncounted and meta is None and self.endpoint.shape == "paged":  # rows per body, for the client's counter
             counted = pc.value_counts(rows.column("b")).flatten() if rows.num_rows else [pa.array([]), pa.array([])]
             kept = dict(zip(counted[0].to_pylist(), counted[1].to_pylist()))
             for n, page in enumerate(pages):

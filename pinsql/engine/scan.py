@@ -97,8 +97,9 @@ class Follower:
         f = binding.filter
         self.per = 1 if f.path_param or "in" not in f.ops else max(f.max_values, 1)
         self.sources_open = 0
+        #: the task group of the stage (set when fetching starts), and the requests sent into it
         self.group: TaskGroup | None = None
-        self.submit: Callable[[Request], None] | None = None
+        self.sent: list[tuple[Request, Future]] = []
         self._seen: set = set()
         self._keys: list = []
         self._lock = threading.Lock()
@@ -111,13 +112,7 @@ class Follower:
     def piece(self, piece: Any) -> pa.Table:
         """One page or body of the source, read at once (source pieces are then Arrow tables)."""
         with self._lock:  # pages of several source requests may arrive together
-            if isinstance(piece, pa.Table):
-                table = piece
-            else:
-                unknown = piece.count is None
-                table = self.source_reader.read([piece])
-                if unknown and self.source.endpoint.shape == "paged":
-                    self.runner.client.counters.add("rows", piece.count or 0)
+            table = piece if isinstance(piece, pa.Table) else self.runner.read_counted(self.source, self.source_reader, [piece])
             with self.runner.keys_lock:  # keys run on the connection's DuckDB, one thread at a time
                 keys = self.binding.filter.allowed(self.runner.keys(self.binding.source, self.source, table))
             for k in keys:
@@ -143,7 +138,7 @@ class Follower:
             chunk, self._keys = self._keys[: self.per], self._keys[self.per :]
             for req in self.runner.requests(self.scan, {}, self.reader, keys={self.binding.filter.column: chunk}):
                 req.read_early = True
-                self.submit(req)  # type: ignore[misc]
+                self.sent.append((req, self.group.submit(self.runner.fetch, req)))  # type: ignore[union-attr]
 
 
 @dataclass
@@ -194,8 +189,10 @@ class ScanRunner:
             if s.empty or s.limit is not None or len(s.depends_on) != 1 or len(semis) != 1 or not semis[0].source.row_wise:
                 continue
             source = next((r for r in ready if r.ref.id == s.depends_on[0]), None)
-            feeding = [r for r in requests if source is not None and r.scan is source]
-            if not feeding or source.limit is not None or any(r.follower is not None for r in feeding):
+            if source is None or source.limit is not None:
+                continue
+            feeding = [r for r in requests if r.scan is source]
+            if not feeding or any(r.follower is not None for r in feeding):
                 continue
             follower = Follower(self, s, semis[0], source, readers[source.ref.id], self.reader(s))
             follower.sources_open = len(feeding)
@@ -208,15 +205,19 @@ class ScanRunner:
     def _table(self, scan: Scan, reader: ResponseReader, parts: list) -> pa.Table:
         """One scan's Arrow table from its requests' pieces: Arrow tables, and raw pages read here in one go."""
         raw = [p for p in parts if isinstance(p, RawPage)]
-        # pages whose rows the client could not count while paging: count them now
-        late = [p for p in raw if p.count is None] if scan.endpoint.shape == "paged" else []
         tables = [p for p in parts if not isinstance(p, RawPage)]
         if raw:
-            tables.append(reader.read(raw))
-            if late:
-                self.client.counters.add("rows", sum(p.count or 0 for p in late))
+            tables.append(self.read_counted(scan, reader, raw))
         tables = [t for t in tables if t.num_rows] or [reader.schema.empty_table()]
         return pa.concat_tables(tables) if len(tables) > 1 else tables[0]
+
+    def read_counted(self, scan: Scan, reader: ResponseReader, pages: list[RawPage]) -> pa.Table:
+        """``reader.read(pages)``; the rows of pages the client could not count while paging are counted now."""
+        late = [p for p in pages if p.count is None] if scan.endpoint.shape == "paged" else []
+        table = reader.read(pages)
+        if late:
+            self.client.counters.add("rows", sum(p.count or 0 for p in late))
+        return table
 
     def _fetch_all(self, requests: list[Request]) -> list[tuple[Request, list]]:
         """Run requests in parallel; a LIMITed fan-out stops starting requests once it has enough rows."""
@@ -234,7 +235,7 @@ class ScanRunner:
             got = 0
             for i in range(0, len(reqs), batch):
                 chunk = reqs[i : i + batch]
-                results = self.client.parallel_map(self._fetch, chunk)
+                results = self.client.parallel_map(self.fetch, chunk)
                 out.extend(zip(chunk, results))
                 got += sum(len(p) for r in results for p in r)
                 if got >= need:
@@ -245,17 +246,14 @@ class ScanRunner:
         """All requests at once on the client's threads; followers add theirs as keys arrive."""
         followers = {id(r.follower): r.follower for r in requests if r.follower is not None}
         if not followers:
-            return list(zip(requests, self.client.parallel_map(self._fetch, requests)))
-        added: list[tuple[Request, Any]] = []
+            return list(zip(requests, self.client.parallel_map(self.fetch, requests)))
         with self.client.tasks() as group:
-            def submit(req: Request) -> None:
-                added.append((req, group.submit(self._fetch, req)))
-
             for f in followers.values():
-                f.group, f.submit = group, submit
-            futures = [(r, group.submit(self._fetch, r)) for r in requests]
+                f.group = group
+            futures = [(r, group.submit(self.fetch, r)) for r in requests]
             group.wait()
-        return [(r, f.result()) for r, f in futures + added]
+        sent = [pair for f in followers.values() for pair in f.sent]
+        return [(r, f.result()) for r, f in futures + sent]
 
     # -- requests -----------------------------------------------------------
 
@@ -368,7 +366,7 @@ class ScanRunner:
 
     # -- one request ----------------------------------------------------------
 
-    def _fetch(self, req: Request) -> list:
+    def fetch(self, req: Request) -> list:
         """One request's pieces: raw pages (read later with the scan's others), or Arrow tables."""
         e = req.scan.endpoint
         category = e.rate_limit_category

@@ -31,7 +31,7 @@ def register(name: str) -> Callable[[Extractor], Extractor]:
 
 
 def values_at(rows: list[dict], path: str) -> list:
-    """``getter(path)`` of each row (dicts), one list comprehension per step: a column at a time."""
+    """``dig(row, path)`` for each row (dicts), one list comprehension per step: a column at a time."""
     first, *rest = path.split(".")
     out = [r.get(first) for r in rows]
     for k in rest:

@@ -335,11 +335,23 @@ def test_filtered_join_still_sends_the_keys(run, campaigns, emulator, account):
     assert sent == set(paused)
 
 
+def paged(emulator, **extra):
+    """A connection that reads 10 rows a page (several pages per list) and counts every call."""
+    return pinsql.connect(**emulator.connection_properties(), AdAccountId=emulator.data.main_ad_account_id(),
+                          CacheTTL=0, PageSize=10, **extra)
+
+
+SECTIONS_OF_ALL_BOARDS = "SELECT count(*) FROM board_sections WHERE board_id IN (SELECT id FROM boards)"
+
+
+def section_count(emulator):
+    return sum(len(emulator.data.board_sections(b["id"])) for b in emulator.data.boards())
+
+
 @pytest.fixture
 def paged_conn(emulator):
-    """Small pages (PageSize=10) and 30 ms a call, so a scan's pages arrive one by one."""
-    c = pinsql.connect(**emulator.connection_properties(), AdAccountId=emulator.data.main_ad_account_id(),
-                       CacheTTL=0, PageSize=10)
+    """Small pages and 30 ms a call, so a scan's pages arrive one by one."""
+    c = paged(emulator)
     emulator.faults.latency = 0.03
     try:
         yield c
@@ -393,27 +405,22 @@ def test_non_row_wise_subquery_keys_wait_for_the_whole_source(run, emulator):
 
 def test_a_failed_call_of_a_follower_fails_the_statement(emulator):
     """No partial result when one of the calls a follower sends fails (here: every sections call)."""
-    sql = "SELECT count(*) FROM board_sections WHERE board_id IN (SELECT id FROM boards)"
-    with pinsql.connect(**emulator.connection_properties(), AdAccountId=emulator.data.main_ad_account_id(),
-                        CacheTTL=0, PageSize=10, MaxRetries=0) as conn:
+    with paged(emulator, MaxRetries=0) as conn:
         cur = conn.cursor()
         try:
             emulator.faults.path_prefix = "/boards/"  # the sections of each board, not the boards list
             emulator.faults.error_rate = 1.0
             with pytest.raises(pinsql.DatabaseError):
-                cur.execute(sql)
+                cur.execute(SECTIONS_OF_ALL_BOARDS)
         finally:
             emulator.faults.reset()
-        expected = sum(len(emulator.data.board_sections(b["id"])) for b in emulator.data.boards())
-        assert cur.execute(sql).fetchall() == [(expected,)]
+        assert cur.execute(SECTIONS_OF_ALL_BOARDS).fetchall() == [(section_count(emulator),)]
 
 
 @pytest.mark.timeout(60)
 def test_followers_work_on_a_single_thread(emulator):
     """MaxConcurrency=1: the source's own thread takes its pages, then the follower's calls run."""
-    sql = "SELECT count(*) FROM board_sections WHERE board_id IN (SELECT id FROM boards)"
-    with pinsql.connect(**emulator.connection_properties(), AdAccountId=emulator.data.main_ad_account_id(),
-                        CacheTTL=0, PageSize=10, MaxConcurrency=1) as conn:
-        rows, log = execute_logged(conn, emulator, sql)
-    assert rows == [(sum(len(emulator.data.board_sections(b["id"])) for b in emulator.data.boards()),)]
+    with paged(emulator, MaxConcurrency=1) as conn:
+        rows, log = execute_logged(conn, emulator, SECTIONS_OF_ALL_BOARDS)
+    assert rows == [(section_count(emulator),)]
     assert [r.path for r in log[:3]] == ["/boards"] * 3  # one thread: the pages first, then the sections
