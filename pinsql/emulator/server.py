@@ -67,10 +67,12 @@ class _Server(ThreadingHTTPServer):
         super().__init__(*args, **kwargs)
         self.open_sockets: set[socket.socket] = set()
         self.sockets_lock = threading.Lock()
+        self.accepted = 0
 
     def process_request(self, request: Any, client_address: Any) -> None:
         with self.sockets_lock:
             self.open_sockets.add(request)
+            self.accepted += 1
         super().process_request(request, client_address)
 
     def shutdown_request(self, request: Any) -> None:
@@ -208,6 +210,11 @@ class Emulator:
     @property
     def url(self) -> str:
         return self.root_url + API_PREFIX
+
+    @property
+    def connections_accepted(self) -> int:
+        """TCP connections accepted since start (keep-alive reuse shows as fewer than requests)."""
+        return self._server.accepted if self._server is not None else 0
 
     def connection_properties(self) -> dict[str, str]:
         return {"BaseURL": self.url, "OAuthAccessToken": self.access_token,

@@ -24,7 +24,7 @@ from urllib.parse import quote
 import pyarrow as pa
 
 from pinsql.catalog import Catalog
-from pinsql.client.api import TaskGroup
+from pinsql.client.tasks import TaskGroup
 from pinsql.engine.planner import Binding, JoinKey, RefInfo, Scan, choose_access
 from pinsql.engine.predicates import Constraint
 from pinsql.engine.reader import RawPage, ResponseReader

@@ -221,3 +221,27 @@ def test_a_failure_cuts_short_the_rate_limit_waits_of_the_other_tasks(emu):
     assert time.monotonic() - started < 0.8  # the waits were 1 s and 2 s
     time.sleep(0.3)
     assert emu.calls() == 1  # only the call the burst allowed at once
+
+
+def test_clients_share_keep_alive_connections(emu):
+    """A client opened after another one closed reuses its connections: no TCP handshake per pinsql connection."""
+    account = emu.data.main_ad_account_id()
+    path = f"/ad_accounts/{account}/campaigns"
+    first = make_client(emu, MaxConcurrency=4)
+    first.parallel_map(lambda _: first.get(path, {"page_size": 2}, category="ads_read"), range(4))
+    first.close()
+    opened = emu.connections_accepted
+    for _ in range(3):
+        client = make_client(emu, MaxConcurrency=4)
+        client.parallel_map(lambda _: client.get(path, {"page_size": 2}, category="ads_read"), range(4))
+        client.close()
+    assert emu.connections_accepted == opened
+    with pytest.raises(Exception, match="closed"):
+        client.get(path, category="ads_read")
+    # a session passed in keeps a pool of its own
+    import requests
+
+    own = ApiClient(parse_properties(**emu.connection_properties()), session=requests.Session())
+    own.get(path, {"page_size": 1}, category="ads_read")
+    own.close()
+    assert emu.connections_accepted == opened + 1

@@ -62,13 +62,18 @@ def test_get_follows_a_redirect_and_sends_the_session_headers(client):
 
 @responses.activate
 def test_query_values_that_need_quoting_arrive_intact(client):
-    """The client writes the query string itself; anything but plain text is quoted as urlencode would."""
+    """The client writes the query string itself; anything but plain text is quoted as urlencode would,
+    except commas, which separate the values of list parameters and stay as they are."""
     responses.get(f"{BASE}/search/pins", json={"ok": 1})
-    odd = ["a b&c=d", "é/ü?#%", "x+y", "~plain-1_2.3"]
-    client.get("/search/pins", {"query": odd, "a key": "v", "n": 5, "off": False}, category="pins_read")
-    assert query_of(responses.calls[0]) == {"query": odd, "a key": ["v"], "n": ["5"], "off": ["false"]}
+    odd = ["a b&c=d", "é/ü?#%", "x+y", "~plain-1_2.3", "1,2 ,3"]
+    client.get("/search/pins", {"query": odd, "a key": "v", "n": 5, "off": False, "ids": "10,20,30"},
+               category="pins_read")
+    assert query_of(responses.calls[0]) == {"query": odd, "a key": ["v"], "n": ["5"], "off": ["false"],
+                                            "ids": ["10,20,30"]}
     raw = urlsplit(responses.calls[0].request.url).query
-    assert raw.startswith("query=a+b%26c%3Dd&query=%C3%A9%2F%C3%BC%3F%23%25&query=x%2By&query=~plain-1_2.3&a+key=v")
+    assert raw.startswith("query=a+b%26c%3Dd&query=%C3%A9%2F%C3%BC%3F%23%25&query=x%2By&query=~plain-1_2.3"
+                          "&query=1,2+,3&a+key=v")
+    assert raw.endswith("&ids=10,20,30")
 
 
 @responses.activate
@@ -396,17 +401,17 @@ def test_task_group_raises_a_late_tasks_error_and_starts_nothing_more(fast_props
 
 def test_parallel_map_interrupted_caller_starts_nothing_more(fast_props, monkeypatch):
     """Ctrl-C while the caller waits: queued items never start, instead of the pool draining them."""
-    import pinsql.client.api as api
+    import pinsql.client.tasks as tasks
 
     client = ApiClient(fast_props(MaxConcurrency=2))
     started = []
-    real_wait = api.wait
+    real_wait = tasks.wait
 
     def interrupted_wait(futures, **kw):
         real_wait(futures[:1])  # the first item ran ...
         raise KeyboardInterrupt  # ... then the user pressed Ctrl-C
 
-    monkeypatch.setattr(api, "wait", interrupted_wait)
+    monkeypatch.setattr(tasks, "wait", interrupted_wait)
 
     def work(x):
         started.append(x)

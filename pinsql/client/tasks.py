@@ -1,0 +1,186 @@
+"""Task groups for a statement's parallel calls, on worker threads kept for reuse.
+
+Every statement that makes more than one call runs its calls in one or more
+:class:`TaskGroup`. A group runs at most ``workers`` tasks at once (the
+connection's MaxConcurrency), but the threads come from one process-wide cache:
+a thread that finishes its work waits a while for more instead of exiting, so a
+statement does not pay for starting threads (a fresh pool cost a few tenths of a
+millisecond a thread, and its first calls left a millisecond apart), and a BI
+tool's pool of connections does not keep threads per connection.
+
+The cache never queues work behind busy threads: a task waiting for a nested
+group (a follower waiting for its source's keys, say) cannot starve it, because
+every dispatch gets an idle thread or a new one.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, Future, wait
+from typing import Any, TypeVar
+
+from pinsql.exceptions import OperationalError
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Seconds an idle worker thread waits for more work before it exits.
+IDLE_SECONDS = 30.0
+
+
+class _Worker:
+    __slots__ = ("job", "wake")
+
+    def __init__(self) -> None:
+        self.wake = threading.Event()
+        self.job: Callable[[], None] | None = None
+
+
+class _Threads:
+    """Daemon threads kept for reuse; :meth:`run` hands a job to an idle one or starts a new one."""
+
+    def __init__(self, idle_seconds: float = IDLE_SECONDS) -> None:
+        self._idle: list[_Worker] = []
+        self._lock = threading.Lock()
+        self._count = 0
+        self.idle_seconds = idle_seconds
+
+    def run(self, job: Callable[[], None]) -> None:
+        with self._lock:
+            worker = self._idle.pop() if self._idle else None
+            if worker is None:
+                self._count += 1
+                name = f"pinsql-worker-{self._count}"
+        if worker is not None:
+            worker.job = job
+            worker.wake.set()
+            return
+        worker = _Worker()
+        worker.job = job
+        threading.Thread(target=self._loop, args=(worker,), name=name, daemon=True).start()
+
+    def _loop(self, worker: _Worker) -> None:
+        while True:
+            job, worker.job = worker.job, None
+            if job is not None:
+                job()  # never raises: TaskGroup's runner keeps every outcome in a Future
+            worker.wake.clear()
+            with self._lock:
+                self._idle.append(worker)
+            if worker.wake.wait(self.idle_seconds):
+                continue
+            with self._lock:
+                if worker in self._idle:  # not claimed meanwhile: leave
+                    self._idle.remove(worker)
+                    return
+            worker.wake.wait()  # claimed just as the wait ran out: its job is on the way
+
+
+_THREADS = _Threads()
+
+#: Per worker thread: the cancel events of the groups it works for.
+_worker = threading.local()
+
+
+class TaskGroup:
+    """Tasks on up to ``workers`` threads at once, added from any thread (a running task may add more).
+
+    :meth:`wait` returns once every task, also those added meanwhile, is done (or was
+    cancelled before it started), and raises the first failure. Leaving the ``with``
+    block after an error (or Ctrl-C) cancels the rest: running tasks stop at their
+    next request, queued ones never start. Tasks inherit the cancel events of the
+    group they run in, so nested groups stop with their parent.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self._workers = max(1, workers)
+        self._cancel = threading.Event()
+        self._chain = (*getattr(_worker, "cancel_events", ()), self._cancel)
+        self._futures: list[Future] = []
+        self._queue: deque[tuple[Future, Callable[[], Any]]] = deque()
+        self._running = 0
+        self._lock = threading.Condition()
+
+    def submit(self, fn: Callable[[T], R], item: T) -> Future:
+        future: Future = Future()
+        with self._lock:
+            self._futures.append(future)
+            self._queue.append((future, lambda: fn(item)))
+            start = self._running < self._workers
+            if start:
+                self._running += 1
+        if start:
+            _THREADS.run(self._runner)
+        return future
+
+    def _runner(self) -> None:
+        """Takes queued tasks one after another until none is left."""
+        _worker.cancel_events = self._chain
+        try:
+            while True:
+                with self._lock:
+                    if not self._queue:
+                        self._running -= 1
+                        self._lock.notify_all()
+                        return
+                    future, call = self._queue.popleft()
+                if not future.set_running_or_notify_cancel():
+                    continue
+                try:
+                    result = call()
+                except BaseException as e:  # noqa: BLE001 - the submitter sees it through the Future
+                    future.set_exception(e)
+                else:
+                    future.set_result(result)
+        finally:
+            _worker.cancel_events = ()
+
+    def wait(self) -> None:
+        while True:
+            with self._lock:
+                futures = list(self._futures)
+            done, _pending = wait(futures, return_when=FIRST_EXCEPTION)
+            failed = [f for f in done if not f.cancelled() and f.exception() is not None]
+            if failed:  # a real failure first; a cancelled task alone means a parent group is failing
+                real = [f for f in failed if not isinstance(f.exception(), Cancelled)]
+                raise (real or failed)[0].exception()  # type: ignore[misc]
+            with self._lock:
+                if len(self._futures) == len(futures) and len(done) == len(futures):
+                    return
+
+    def __enter__(self) -> TaskGroup:
+        return self
+
+    def __exit__(self, exc_type: Any, *exc: object) -> None:
+        if exc_type is not None:
+            self._cancel.set()
+        with self._lock:
+            while self._queue:  # queued tasks never start
+                self._queue.popleft()[0].cancel()
+            while self._running:
+                self._lock.wait()
+
+
+class Cancelled(OperationalError):
+    """A worker's request after a sibling failed (never the error a caller sees from a group)."""
+
+
+def cancelled() -> bool:
+    """Whether the task group this thread works for (or a parent) was cancelled."""
+    return any(event.is_set() for event in getattr(_worker, "cancel_events", ()))
+
+
+def cancel_events() -> tuple[threading.Event, ...]:
+    """The cancel events of the groups this thread works for (empty outside a group)."""
+    return getattr(_worker, "cancel_events", ())
+
+
+def stop_if_cancelled(what: str) -> None:
+    """Raise :class:`Cancelled` when the task group this thread works for (or a parent) was cancelled."""
+    if cancelled():
+        raise Cancelled(f"{what} cancelled: another part of the same query failed.")
+
+
+__all__ = ["IDLE_SECONDS", "Cancelled", "TaskGroup", "cancel_events", "cancelled", "stop_if_cancelled"]

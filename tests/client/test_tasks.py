@@ -1,0 +1,94 @@
+"""Task groups on the process-wide cache of worker threads (pinsql.client.tasks)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from pinsql.client.tasks import TaskGroup, _Threads
+from pinsql.exceptions import OperationalError
+
+
+def _running_peak(workers: int, tasks: int) -> int:
+    lock, running, peak = threading.Lock(), [0], [0]
+
+    def work(_):
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        time.sleep(0.01)
+        with lock:
+            running[0] -= 1
+
+    with TaskGroup(workers) as group:
+        for n in range(tasks):
+            group.submit(work, n)
+        group.wait()
+    return peak[0]
+
+
+def test_a_group_runs_at_most_its_workers_at_once():
+    assert _running_peak(2, 12) == 2
+    assert _running_peak(1, 5) == 1
+
+
+def test_threads_are_reused_by_the_next_group():
+    def names(n):
+        with TaskGroup(3) as group:
+            futures = [group.submit(lambda _: (time.sleep(0.005), threading.current_thread().name)[1], k) for k in range(n)]
+            group.wait()
+        return {f.result() for f in futures}
+
+    first = names(6)
+    again = names(6)
+    assert again <= first | names(6)  # no new thread while idle ones wait
+    assert all(name.startswith("pinsql-worker-") for name in first)
+    assert again & first
+
+
+def test_nested_groups_never_wait_for_a_busy_thread():
+    """A task that waits for its own nested group still gets threads for it (no queueing behind busy workers)."""
+    def outer(n):
+        with TaskGroup(2) as inner:
+            futures = [inner.submit(lambda k: k * 2, k) for k in range(4)]
+            inner.wait()
+        return n + sum(f.result() for f in futures)
+
+    with TaskGroup(1) as group:
+        futures = [group.submit(outer, n) for n in range(3)]
+        group.wait()
+    assert [f.result() for f in futures] == [12, 13, 14]
+
+
+def test_the_first_error_is_raised_and_queued_tasks_never_start():
+    started = []
+
+    def work(n):
+        started.append(n)
+        if n == 0:
+            raise OperationalError("boom")
+        time.sleep(0.01)
+
+    with pytest.raises(OperationalError, match="boom"):
+        with TaskGroup(1) as group:
+            for n in range(20):
+                group.submit(work, n)
+            group.wait()
+    time.sleep(0.05)
+    assert len(started) < 20
+
+
+def test_idle_threads_leave_after_their_wait():
+    threads = _Threads(idle_seconds=0.05)
+    done = threading.Event()
+    threads.run(done.set)
+    assert done.wait(1)
+    deadline = time.monotonic() + 2
+    while threads._idle and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert threads._idle == []  # the idle worker left
+    again = threading.Event()
+    threads.run(again.set)  # and a new one starts for the next job
+    assert again.wait(1)
