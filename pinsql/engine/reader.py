@@ -389,6 +389,8 @@ class ResponseReader:
         left = sum(len(p.content or b"") for p in pending)
         # the share of the budget the bytes take: json.loads of every pending body, whatever is read
         room = SMALL_CELLS * (1 - left / SMALL_BYTES)
+        if room < 0:
+            return False  # too many bytes whatever the rows: do not even count them
         foreseen = sum((p.content or b"").count(self._row_key) for p in pending) if self._row_key else 0
         if (rows + foreseen) * self._row_cost > room:
             return False

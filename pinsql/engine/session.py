@@ -21,7 +21,7 @@ from sqlglot import exp
 
 from pinsql.catalog import Catalog, load_catalog, suggest
 from pinsql.engine import explain as explain_mod
-from pinsql.engine import infoschema
+from pinsql.engine import infoschema, passthrough
 from pinsql.engine.inlists import sql_with_list_parameters
 from pinsql.engine.params import parse
 from pinsql.engine.planner import JoinKey, Scan, plan_statement
@@ -184,17 +184,18 @@ class Engine:
             # The SQL DuckDB runs, generated once: planning works on a copy of the tree. Long IN
             # lists become list parameters where the bind below checks that DuckDB takes them.
             sql, params = sql_with_list_parameters(tree) if refs and query is tree else (tree.sql("duckdb"), [])
+            bound: tuple[list[str], list[str]] | None = None
             if refs and query is not None:
                 # Bind the statement over empty tables first: DuckDB reports unknown
                 # columns and type errors before any API call is made.
                 try:
-                    self._bind_empty(sql if query is tree else query.sql("duckdb"), refs, params)
+                    bound = self._bind_empty(sql if query is tree else query.sql("duckdb"), refs, params)
                 except Error:
                     if not params:
                         raise
                     # a list parameter compares differently (text ids against a number column, say)
                     sql, params = tree.sql("duckdb"), []
-                    self._bind_empty(sql, refs, params)
+                    bound = self._bind_empty(sql, refs, params)
             scans = plan_statement(query if query is not None else tree, refs, extra) if refs else []
             if explain:
                 return self._rows(explain_mod.explain_table(scans), scans=scans)
@@ -202,6 +203,10 @@ class Engine:
                 return self._run(tree, sql, params, refs, scans)
             runner = ScanRunner(self.client, self.catalog, self.memo, self._keys, self.duck)
             tables = runner.run(scans)
+            direct = passthrough.projection(tree, refs) if bound is not None and query is tree else None
+            table = passthrough.answer(direct, tables[direct.ref.id], bound[0]) if direct is not None else None
+            if table is not None:
+                return Result(_utc(table), table.num_rows, bound[1], scans)  # type: ignore[index]
             reach = reachable_columns(tree) if query is tree else None
             for r in refs:
                 self._register_ref(r, _narrowed(tables[r.id], reach), registered)
@@ -216,8 +221,9 @@ class Engine:
             for name in registered:
                 self._unregister(name)
 
-    def _bind_empty(self, query: str, refs: list[TableRef], params: list | None = None) -> None:
-        """Bind ``query`` with each reference read from an empty table of its schema (made once per connection)."""
+    def _bind_empty(self, query: str, refs: list[TableRef], params: list | None = None) -> tuple[list[str], list[str]]:
+        """Bind ``query`` with each reference read from an empty table of its schema (made once per
+        connection); the names and types of its result columns."""
         names = {}
         for r in refs:
             empty = f"{INTERNAL_PREFIX}empty_{r.table.name}"
@@ -228,7 +234,8 @@ class Engine:
             names[r.id] = empty
         sql = re.sub(rf"\b{INTERNAL_PREFIX}\d+\b", lambda m: names.get(m.group(0), m.group(0)), query)
         try:
-            self.duck.sql(sql, params=params or None)
+            rel = self.duck.sql(sql, params=params or None)
+            return (list(rel.columns), [str(t) for t in rel.types]) if rel is not None else ([], [])
         except duckdb.Error as e:
             raise _duck_error(e, refs) from None
 
