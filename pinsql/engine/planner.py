@@ -42,7 +42,7 @@ from pinsql.engine.predicates import (
     flatten_and,
     literal_value,
 )
-from pinsql.engine.reach import names_no_column
+from pinsql.engine.reach import names_no_column, reachable_columns
 from pinsql.engine.references import TableRef
 from pinsql.exceptions import DataError, ProgrammingError
 
@@ -75,6 +75,8 @@ class JoinKey:
     #: The keys of part of the source's rows are the keys that part yields (no aggregate,
     #: window, grouping or LIMIT): they can be taken page by page as the source is read.
     row_wise: bool = True
+    #: The source columns ``query`` can reach (see reach.reachable_columns; None: any).
+    query_columns: set[str] | None = None
 
 
 @dataclass
@@ -271,6 +273,8 @@ def _in_subquery_key(conj: exp.Expression, alias: str, scopes: list[Scope], info
     key = JoinKey(column.name, src[1].name, col.name, col.table, query=_key_query(select, src[1].name))
     key.max_keys = 1 if scalar else _limit_value(select)
     key.row_wise = _row_wise(select)
+    if key.query is not None:
+        key.query_columns = reachable_columns(select)
     return key
 
 

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from pinsql.catalog import load_catalog
 from pinsql.exceptions import DataError, NotSupportedError, ProgrammingError
 
 
@@ -249,3 +250,19 @@ def test_separate_connections_in_threads(emulator):
         got = list(pool.map(count, ["boards", "ad_accounts", "boards", "ad_accounts"]))
     n_boards, n_accounts = len(emulator.data.boards()), len(emulator.data.ad_accounts())
     assert got == [n_boards, n_accounts, n_boards, n_accounts]
+
+
+def test_statements_bind_before_any_call_over_twins_of_the_columns_they_name(conn, emulator):
+    """The pre-call bind uses empty twins of only the named columns (181 analytics columns cost 5-7 ms
+    to create); a statement that reaches every column gets the whole twin."""
+    emulator.clear_log()
+    cur = conn.cursor()
+    cur.execute("EXPLAIN SELECT campaign_id, SUM(spend_in_micro_dollar) FROM campaign_analytics "
+                "WHERE campaign_id = '1' AND date >= current_date - 3 GROUP BY 1")
+    cur.execute("EXPLAIN SELECT * FROM campaigns")
+    twins = dict(conn._engine.duck.execute(
+        "SELECT table_name, count(*) FROM duckdb_columns() WHERE table_name LIKE '__pinsql_empty%' GROUP BY 1").fetchall())
+    analytics = [n for n in twins if n.startswith("__pinsql_empty_campaign_analytics")]
+    assert [twins[n] for n in analytics] == [3]  # campaign_id, spend_in_micro_dollar, date
+    assert twins["__pinsql_empty_campaigns"] == len(load_catalog().table("campaigns").columns)
+    assert emulator.request_log.snapshot() == []  # EXPLAIN: bound and planned, no call
