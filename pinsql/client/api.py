@@ -487,7 +487,7 @@ class _Wait(_Retry):
 
 
 #: Keep-alive connections the process's clients share, per host (see shared_adapter).
-SHARED_POOL_SIZE = 64
+SHARED_POOL_SIZE = 128
 _shared_adapter: HTTPAdapter | None = None
 _shared_adapter_lock = threading.Lock()
 

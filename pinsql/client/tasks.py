@@ -101,11 +101,15 @@ class TaskGroup:
         self._futures: list[Future] = []
         self._queue: deque[tuple[Future, Callable[[], Any]]] = deque()
         self._running = 0
+        self._closed = False
         self._lock = threading.Condition()
 
     def submit(self, fn: Callable[[T], R], item: T) -> Future:
         future: Future = Future()
         with self._lock:
+            if self._closed:  # a task of a group being left adds work: it never starts
+                future.cancel()
+                return future
             self._futures.append(future)
             self._queue.append((future, lambda: fn(item)))
             start = self._running < self._workers
@@ -157,6 +161,7 @@ class TaskGroup:
         if exc_type is not None:
             self._cancel.set()
         with self._lock:
+            self._closed = True
             while self._queue:  # queued tasks never start
                 self._queue.popleft()[0].cancel()
             while self._running:

@@ -92,3 +92,18 @@ def test_idle_threads_leave_after_their_wait():
     again = threading.Event()
     threads.run(again.set)  # and a new one starts for the next job
     assert again.wait(1)
+
+
+def test_work_added_while_a_group_is_left_never_starts():
+    ran = []
+    gate = threading.Event()
+
+    def first(_):
+        gate.wait(1)
+        late = group.submit(ran.append, "late")  # the group is being left by now
+        return late
+
+    with TaskGroup(2) as group:
+        future = group.submit(first, None)
+        threading.Timer(0.05, gate.set).start()
+    assert future.result().cancelled() and ran == []
