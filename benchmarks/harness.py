@@ -123,7 +123,8 @@ def api_calls(entries: list[dict]) -> list[dict]:
     return [e for e in entries if e.get("category") != "oauth"]
 
 
-def ideal_client_seconds(emu: EmulatorProcess, entries: list[dict], concurrency: int) -> float | None:
+def ideal_client_seconds(emu: EmulatorProcess, entries: list[dict], concurrency: int,
+                         rounds: int = 3) -> float | None:
     """Wall time of a minimal client making the same calls: requests + ``json.loads`` and nothing else.
 
     The logged GETs are grouped into chains (same path and parameters but the bookmark: the
@@ -131,6 +132,8 @@ def ideal_client_seconds(emu: EmulatorProcess, entries: list[dict], concurrency:
     whatever latency the emulator injects now. Dependencies between chains (a fan-out waits
     for its parent list) are ignored, so this is optimistic: a floor for the same plan against
     this emulator, which bills its own serving time and contention as a real client would see.
+    The best of ``rounds`` runs on the same keep-alive connections (pinsql's connections share
+    theirs too), so a TCP handshake or a slow run does not lower the floor.
     """
     chains: dict[tuple, list[dict]] = {}
     for e in entries:
@@ -149,10 +152,13 @@ def ideal_client_seconds(emu: EmulatorProcess, entries: list[dict], concurrency:
         for e in chain:
             json.loads(local.session.get(emu.absolute(e["path"]), params=e["query"], timeout=60).content)
 
-    t0 = time.perf_counter()
-    with ThreadPoolExecutor(max(1, concurrency)) as pool:
-        list(pool.map(run_chain, chains.values()))
-    return time.perf_counter() - t0
+    best = float("inf")
+    with ThreadPoolExecutor(max(1, concurrency)) as pool:  # its threads keep their sessions between rounds
+        for _ in range(max(1, rounds)):
+            t0 = time.perf_counter()
+            list(pool.map(run_chain, chains.values()))
+            best = min(best, time.perf_counter() - t0)
+    return best
 
 
 def response_rows(payload: Any) -> int:

@@ -383,14 +383,13 @@ def _narrow_hugeint(table: pa.Table, types: list[str]) -> tuple[pa.Table, list[s
 
 
 def _utc(table: pa.Table) -> pa.Table:
-    """Label naive timestamps as UTC (every Pinterest timestamp is UTC)."""
-    if not any(pa.types.is_timestamp(f.type) and f.type.tz is None for f in table.schema):
-        return table
-    fields = [
-        pa.field(f.name, pa.timestamp(f.type.unit, tz="UTC"), f.nullable) if pa.types.is_timestamp(f.type) and f.type.tz is None else f
-        for f in table.schema
-    ]
-    return table.cast(pa.schema(fields))
+    """Label naive timestamps as UTC (every Pinterest timestamp is UTC). Column by column: a cast
+    of the whole table casts every column (0.7 ms for 31 columns) to relabel two or three."""
+    for i, f in enumerate(table.schema):
+        if pa.types.is_timestamp(f.type) and f.type.tz is None:
+            utc = pa.timestamp(f.type.unit, tz="UTC")
+            table = table.set_column(i, pa.field(f.name, utc, f.nullable, f.metadata), table.column(i).cast(utc))
+    return table
 
 
 __all__ = ["READ_ONLY", "Engine", "Result"]

@@ -13,12 +13,15 @@ from pinsql.exceptions import OperationalError
 
 def _running_peak(workers: int, tasks: int) -> int:
     lock, running, peak = threading.Lock(), [0], [0]
+    meet = threading.Barrier(workers) if workers > 1 else None  # proves they overlap, whatever the load
 
     def work(_):
         with lock:
             running[0] += 1
             peak[0] = max(peak[0], running[0])
-        time.sleep(0.01)
+        if meet is not None:
+            meet.wait(5)
+        time.sleep(0.005)
         with lock:
             running[0] -= 1
 
@@ -99,11 +102,16 @@ def test_work_added_while_a_group_is_left_never_starts():
     gate = threading.Event()
 
     def first(_):
-        gate.wait(1)
+        assert gate.wait(5)
         late = group.submit(ran.append, "late")  # the group is being left by now
         return late
 
+    def open_the_gate_once_closed():
+        while not group._closed:
+            time.sleep(0.001)
+        gate.set()
+
     with TaskGroup(2) as group:
         future = group.submit(first, None)
-        threading.Timer(0.05, gate.set).start()
+        threading.Thread(target=open_the_gate_once_closed, daemon=True).start()
     assert future.result().cancelled() and ran == []
