@@ -282,8 +282,12 @@ def conjunct_constraint(conj: exp.Expression, alias: str, column_types: dict[str
         if col is None or _is_cast(conj.this):
             raise NotPushable("IN on an expression")
         ctype = column_types[col.name]
+        items = conj.expressions
+        if ctype in ("VARCHAR", "JSON") and all(type(v) is exp.Literal and v.args.get("is_string") for v in items):
+            # the common long list (ids pasted from a spreadsheet): text as it is, no per-item dispatch
+            return col.name, "in", Constraint().with_values([v.this for v in items])
         values = []
-        for v in conj.expressions:
+        for v in items:
             try:
                 values.append(coerce(literal_value(v), ctype))
             except NeverMatches:
