@@ -31,9 +31,10 @@ IDLE_SECONDS = 30.0
 
 
 class _Worker:
-    __slots__ = ("job", "wake")
+    __slots__ = ("job", "name", "wake")
 
-    def __init__(self) -> None:
+    def __init__(self, name: str) -> None:
+        self.name = name
         self.wake = threading.Event()
         self.job: Callable[[], None] | None = None
 
@@ -57,7 +58,7 @@ class _Threads:
             worker.job = job
             worker.wake.set()
             return
-        worker = _Worker()
+        worker = _Worker(name)
         worker.job = job
         threading.Thread(target=self._loop, args=(worker,), name=name, daemon=True).start()
 

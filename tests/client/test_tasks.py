@@ -38,6 +38,8 @@ def test_a_group_runs_at_most_its_workers_at_once():
 
 
 def test_threads_are_reused_by_the_next_group():
+    from pinsql.client.tasks import _THREADS
+
     def names(n):
         with TaskGroup(3) as group:
             futures = [group.submit(lambda _: (time.sleep(0.005), threading.current_thread().name)[1], k) for k in range(n)]
@@ -45,10 +47,12 @@ def test_threads_are_reused_by_the_next_group():
         return {f.result() for f in futures}
 
     first = names(6)
-    again = names(6)
-    assert again <= first | names(6)  # no new thread while idle ones wait
     assert all(name.startswith("pinsql-worker-") for name in first)
-    assert again & first
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and not first <= {w.name for w in _THREADS._idle}:  # back in the cache
+        time.sleep(0.001)
+    again = names(6)
+    assert again <= first  # the idle threads, most recent first: no new thread
 
 
 def test_nested_groups_never_wait_for_a_busy_thread():
@@ -101,7 +105,10 @@ def test_work_added_while_a_group_is_left_never_starts():
     ran = []
     gate = threading.Event()
 
+    started = threading.Event()
+
     def first(_):
+        started.set()
         assert gate.wait(5)
         late = group.submit(ran.append, "late")  # the group is being left by now
         return late
@@ -113,5 +120,6 @@ def test_work_added_while_a_group_is_left_never_starts():
 
     with TaskGroup(2) as group:
         future = group.submit(first, None)
+        assert started.wait(5)  # running, not queued (leaving the group cancels queued tasks)
         threading.Thread(target=open_the_gate_once_closed, daemon=True).start()
     assert future.result().cancelled() and ran == []
