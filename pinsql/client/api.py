@@ -1,7 +1,8 @@
 """The HTTP client every scan goes through: auth, rate limits, retries, paging, counters.
 
-One ``requests.Session`` per client, with a connection pool at least as large
-as MaxConcurrency. Safe to share between threads.
+One ``requests.Session`` per client; the keep-alive connections behind it are the
+process's (see :func:`shared_adapter`), at least as many as MaxConcurrency. Safe to
+share between threads.
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ from pinsql.client.errors import (
     retry_after_text,
 )
 from pinsql.client.logs import configure_logging
-from pinsql.client.tasks import Cancelled, TaskGroup, cancel_events, stop_if_cancelled
 from pinsql.client.ratelimit import RateLimiter, shared_limiter
+from pinsql.client.tasks import Cancelled, TaskGroup, cancel_events, stop_if_cancelled
 from pinsql.exceptions import (
     ApiError,
     Error,

@@ -11,7 +11,7 @@ import pytest
 
 from pinsql.catalog import Column, Endpoint, Table, load_catalog
 from pinsql.engine import shapes
-from pinsql.engine.reader import EARLY_BYTES, SMALL_BODY, SMALL_CELLS, RawPage, ResponseReader
+from pinsql.engine.reader import EARLY_BYTES, SMALL_BODY, SMALL_BYTES, SMALL_CELLS, RawPage, ResponseReader
 from pinsql.exceptions import InternalError, OperationalError
 
 
@@ -150,6 +150,22 @@ def test_large_batches_go_to_duckdb(duck, row, decoded):
     assert reader.python_read(pages) is None
     assert sum(p.rows is not None for p in pages) == decoded
     assert reader.read(pages).num_rows == 3 * per_page
+
+
+def test_batches_of_many_bytes_go_to_duckdb_however_few_cells_are_read(duck):
+    """json.loads parses every byte whatever the query reads; DuckDB's from_json materialises only the
+    columns read: wide rows read for one column go to DuckDB, and no body is decoded in Python first."""
+    cols = [col("VARCHAR", name="id", path="id"), col("VARCHAR", name="pad", path="pad")]
+    t, e = table_of(*cols, shape="paged")
+    reader = ResponseReader(t, e, cols, duck, needed={"id"})
+    bodies = [json.dumps({"items": [{"id": f"{n}-{i}", "pad": "x" * 4000} for i in range(50)],
+                          "bookmark": None}).encode() for n in range(3)]
+    assert sum(map(len, bodies)) > SMALL_BYTES and 3 * 50 < SMALL_CELLS / 10
+    pages = [reader.decoder({})(b)[0] for b in bodies]
+    assert reader.python_read(pages) is None
+    assert all(p.rows is None for p in pages)
+    table = reader.read(pages)
+    assert table.column("id").to_pylist() == [f"{n}-{i}" for n in range(3) for i in range(50)]
 
 
 def test_early_reads_take_large_and_small_bodies_at_once_and_leave_the_rest_for_the_batch(duck):
