@@ -510,6 +510,18 @@ def shared_adapter() -> HTTPAdapter:
         return _shared_adapter
 
 
+def _forget_shared_adapter() -> None:
+    """In a forked child (gunicorn or Celery workers, multiprocessing): the pooled sockets are the
+    parent's too, and two processes reading one connection would mix their answers. New clients
+    in the child open their own; the parent's are left to the parent."""
+    global _shared_adapter, _shared_adapter_lock
+    _shared_adapter, _shared_adapter_lock = None, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_shared_adapter)
+
+
 def _session(base_url: str) -> requests.Session:
     """A session that reads the proxy and CA-bundle environment once, not on every request.
 

@@ -8,6 +8,7 @@ which avoids 429 storms.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import weakref
@@ -98,6 +99,16 @@ class RateLimiter:
 
 _shared: weakref.WeakValueDictionary[tuple, RateLimiter] = weakref.WeakValueDictionary()
 _shared_lock = threading.Lock()
+
+
+def _forget_shared() -> None:
+    """In a forked child: its own budgets (a lock held by another thread at the fork stays held)."""
+    global _shared, _shared_lock
+    _shared, _shared_lock = weakref.WeakValueDictionary(), threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_shared)
 
 
 def shared_limiter(identity: str, limits: Mapping[str, tuple[int, float] | None]) -> RateLimiter:

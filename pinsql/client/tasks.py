@@ -15,6 +15,7 @@ every dispatch gets an idle thread or a new one.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -78,8 +79,16 @@ class _Threads:
                     return
             worker.wake.wait()  # claimed just as the wait ran out: its job is on the way
 
+    def forget(self) -> None:
+        """In a forked child: the parent's threads do not exist there (a job handed to one would
+        never run), and a lock another thread held stays held. Start again from nothing."""
+        self._idle, self._lock, self._count = [], threading.Lock(), 0
+
 
 _THREADS = _Threads()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_THREADS.forget)
+
 
 #: Per worker thread: the cancel events of the groups it works for.
 _worker = threading.local()

@@ -245,3 +245,40 @@ def test_clients_share_keep_alive_connections(emu):
     own.get(path, {"page_size": 1}, category="ads_read")
     own.close()
     assert emu.connections_accepted == opened + 1
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+def test_a_forked_child_opens_its_own_connections_and_threads(emu):
+    """gunicorn/Celery workers fork after pinsql was used: the child must not read the parent's
+    pooled sockets, nor hand work to the parent's threads (which do not exist in the child)."""
+    import os
+    import signal
+    import warnings
+
+    account = emu.data.main_ad_account_id()
+    path = f"/ad_accounts/{account}/campaigns"
+    parent = make_client(emu, MaxConcurrency=3)
+    parent.parallel_map(lambda _: parent.get(path, {"page_size": 1}, category="ads_read"), range(3))
+    before = emu.connections_accepted
+    with warnings.catch_warnings():  # Python 3.12+ warns about forking with threads: that is the point here
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # the child: exit status 0 only if both work
+        code = 1
+        try:
+            signal.alarm(20)  # a job handed to a thread that does not exist would wait forever
+            child = make_client(emu, MaxConcurrency=3)
+            got = child.parallel_map(lambda _: child.get(path, {"page_size": 1}, category="ads_read"), range(3))
+            code = 0 if len(got) == 3 and all(g["items"] for g in got) else 2
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + 30
+    while (done := os.waitpid(pid, os.WNOHANG))[0] == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    if done[0] == 0:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        pytest.fail("the forked child hung")
+    assert os.waitstatus_to_exitcode(done[1]) == 0
+    assert emu.connections_accepted > before  # the child opened connections of its own
+    assert parent.get(path, {"page_size": 1}, category="ads_read")["items"]  # the parent's still work
