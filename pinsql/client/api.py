@@ -553,7 +553,6 @@ def _user_agent() -> str:
         return "pinsql"
 
 
-#: Text quote_plus leaves as it is.
 #: Text sent as it is. Commas too: they separate the values of Pinterest's list parameters
 #: (OpenAPI form style), decode the same either way, and a percent sign anywhere in the URL
 #: makes urllib3 re-check it a byte at a time in Python (about 1 ms for 250 ids).

@@ -125,7 +125,7 @@ def _catalog_schema(refs: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]) -
 _LONG_LIST = 32
 
 
-def _qualified_copy(tree: exp.Expression, schema: dict) -> exp.Expression | None:
+def _qualified_copy(tree: exp.Expression, schema: MappingSchema | dict) -> exp.Expression | None:
     """A copy of the tree with every column qualified by its source (None: no pushdown).
 
     Long IN lists of literals are swapped for one marker each while the tree is

@@ -242,7 +242,8 @@ class Engine:
 
     def _twin(self, table: Table, reach: set[str] | None) -> str:
         """The name of an empty table with ``table``'s columns (those in ``reach``, if given)."""
-        columns = [c for c in table.columns if reach is None or c.name.lower() in reach] or list(table.columns[:1])
+        kept = set(_reached(table.column_names, reach))
+        columns = [c for c in table.columns if c.name in kept]
         if len(columns) == len(table.columns):
             name = f"{INTERNAL_PREFIX}empty_{table.name}"
         else:
@@ -360,11 +361,16 @@ class Engine:
         return [r[0] for r in rows if r[0] is not None]
 
 
-def _narrowed(table: pa.Table, reach: set[str] | None) -> pa.Table:
-    """Only the columns the statement can name (see :mod:`pinsql.engine.reach`); at least one, for count(*)."""
+def _reached(names: Sequence[str], reach: set[str] | None) -> list[str]:
+    """The ``names`` a statement can name (see :mod:`pinsql.engine.reach`); at least one, for count(*)."""
     if reach is None:
-        return table
-    keep = [c for c in table.column_names if c.lower() in reach] or table.column_names[:1]
+        return list(names)
+    return [n for n in names if n.lower() in reach] or list(names[:1])
+
+
+def _narrowed(table: pa.Table, reach: set[str] | None) -> pa.Table:
+    """Only the columns the statement can name."""
+    keep = _reached(table.column_names, reach)
     return table if len(keep) == table.num_columns else table.select(keep)
 
 

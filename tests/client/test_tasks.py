@@ -5,10 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-import pytest
-
 from pinsql.client.tasks import TaskGroup, _Threads
-from pinsql.exceptions import OperationalError
 
 
 def _running_peak(workers: int, tasks: int) -> int:
@@ -67,24 +64,6 @@ def test_nested_groups_never_wait_for_a_busy_thread():
         futures = [group.submit(outer, n) for n in range(3)]
         group.wait()
     assert [f.result() for f in futures] == [12, 13, 14]
-
-
-def test_the_first_error_is_raised_and_queued_tasks_never_start():
-    started = []
-
-    def work(n):
-        started.append(n)
-        if n == 0:
-            raise OperationalError("boom")
-        time.sleep(0.01)
-
-    with pytest.raises(OperationalError, match="boom"):
-        with TaskGroup(1) as group:
-            for n in range(20):
-                group.submit(work, n)
-            group.wait()
-    time.sleep(0.05)
-    assert len(started) < 20
 
 
 def test_idle_threads_leave_after_their_wait():
