@@ -182,12 +182,15 @@ class Engine:
             for name in info_used:
                 t = infoschema.tables_table(self.catalog) if name == "tables" else infoschema.columns_table(self.catalog)
                 self._register(f"{INTERNAL_PREFIX}info_{name}", t, registered)
-            # The SQL DuckDB runs, generated once: planning works on a copy of the tree. Long IN
-            # lists become list parameters where the bind below checks that DuckDB takes them.
-            sql, params = sql_with_list_parameters(tree) if refs and query is tree else (tree.sql("duckdb"), [])
+            # A plain projection of one table needs no DuckDB run: bind only its output.
+            direct = passthrough.projection(tree, refs) if refs and query is tree else None
             bound: tuple[list[str], list[str]] | None = None
-            reach = reachable_columns(tree) if query is tree else None
-            if refs and query is not None:
+            if direct is not None:
+                sql, params, reach = "", [], direct.reach
+                bound = self._bind_empty(passthrough.unfiltered_sql(tree), refs, [], reach)
+            else:
+                sql, params, reach = self._statement_sql(tree, refs, query)
+            if refs and query is not None and direct is None:
                 # Bind the statement over empty tables first: DuckDB reports unknown
                 # columns and type errors before any API call is made.
                 try:
@@ -202,13 +205,16 @@ class Engine:
             if explain:
                 return self._rows(explain_mod.explain_table(scans), scans=scans)
             if not scans:
+                if direct is not None:
+                    sql, params, reach = self._statement_sql(tree, refs, query)
                 return self._run(tree, sql, params, refs, scans)
             runner = ScanRunner(self.client, self.catalog, self.memo, self._keys, self.duck)
             tables = runner.run(scans)
-            direct = passthrough.projection(tree, refs) if bound is not None and query is tree else None
-            table = passthrough.answer(direct, tables[direct.ref.id], bound[0]) if direct is not None else None
-            if table is not None:
-                return Result(_utc(table), table.num_rows, bound[1], scans)  # type: ignore[index]
+            if direct is not None:
+                table = passthrough.answer(direct, tables[direct.ref.id], bound[0])  # type: ignore[index]
+                if table is not None:
+                    return Result(_utc(table), table.num_rows, bound[1], scans)  # type: ignore[index]
+                sql, params, reach = self._statement_sql(tree, refs, query)
             for r in refs:
                 self._register_ref(r, _narrowed(tables[r.id], reach), registered)
             try:
@@ -221,6 +227,15 @@ class Engine:
         finally:
             for name in registered:
                 self._unregister(name)
+
+    @staticmethod
+    def _statement_sql(tree: exp.Expression, refs: list[TableRef],
+                       query: exp.Query | None) -> tuple[str, list, set[str] | None]:
+        """The SQL DuckDB runs, its parameters, and the columns it can reach. Generated once:
+        planning works on a copy of the tree. Long IN lists become list parameters (the
+        pre-call bind checks that DuckDB takes them)."""
+        sql, params = sql_with_list_parameters(tree) if refs and query is tree else (tree.sql("duckdb"), [])
+        return sql, params, reachable_columns(tree) if query is tree else None
 
     def _bind_empty(self, query: str, refs: list[TableRef], params: list | None = None,
                     reach: set[str] | None = None) -> tuple[list[str], list[str]]:

@@ -160,10 +160,32 @@ def test_python_and_duckdb_conversions_agree(env, table, monkeypatch):
 ENTITY_TABLES = [t for t in CATALOG if t.kind != "analytics"]
 
 
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _filters_on(table, rows: list[dict]) -> tuple[list[str], bool]:
+    """WHERE clauses passthrough takes (= and IN on the text column and the integer column with the most
+    distinct values), and whether the first of them should drop some rows."""
+    where, drops = [], False
+    for kind, quote in (("VARCHAR", _text), ("BIGINT", str)):
+        distinct = {c.name: list(dict.fromkeys(r[c.name] for r in rows if r[c.name] is not None))
+                    for c in table.columns if c.type == kind}
+        col = max(distinct, key=lambda name: len(distinct[name]), default=None)
+        if col is None or not distinct[col]:
+            continue
+        values = distinct[col]
+        drops = drops or (not where and len(values) > 1)
+        missing = "'no such value'" if kind == "VARCHAR" else "-42"
+        where.append(f"{col} = {quote(values[0])}")
+        where.append(f"({col} IN ({', '.join(quote(v) for v in values[:3])}, {missing}))")
+    return where, drops
+
+
 @pytest.mark.parametrize("table", ENTITY_TABLES, ids=lambda t: t.name)
 def test_plain_projections_equal_duckdbs_answer(env, table, monkeypatch):
-    """SELECT * / plain columns with LIMIT/OFFSET take the scanned table as it is (pinsql.engine.passthrough):
-    names, types, values and order must be what DuckDB's run returns."""
+    """SELECT * / plain columns with LIMIT/OFFSET and =/IN filters take the scanned table as it is
+    (pinsql.engine.passthrough): names, types, values and order must be what DuckDB's run returns."""
     from pinsql.engine import passthrough
 
     _, conn = env
@@ -175,6 +197,13 @@ def test_plain_projections_equal_duckdbs_answer(env, table, monkeypatch):
         f"SELECT x.{picked[0]} AS \"Last\", {picked[1].upper()}, {picked[2]} AS mid FROM {table.name} AS x LIMIT 4",
         f"SELECT {picked[1]} FROM {table.name} OFFSET 2",
     ]
+    cur = conn.cursor()
+    cur.execute(f"SELECT * FROM {table.name}")
+    rows = cur.fetch_arrow_table().to_pylist()
+    filters, drops = _filters_on(table, rows)
+    statements += [f"SELECT * FROM {table.name} WHERE {f}" for f in filters]
+    if filters:
+        statements.append(f"SELECT {picked[1]}, {picked[0]} FROM {table.name} x WHERE {' AND '.join(filters[-2:])} LIMIT 2")
     real_answer, taken = passthrough.answer, []
     monkeypatch.setattr(passthrough, "answer", lambda *a: taken.append(1) or real_answer(*a))
     direct = []
@@ -183,6 +212,8 @@ def test_plain_projections_equal_duckdbs_answer(env, table, monkeypatch):
         cur.execute(sql)
         direct.append((cur.description, cur.fetch_arrow_table()))
     assert len(taken) == len(statements)
+    if drops:
+        assert 0 < direct[4][1].num_rows < len(rows), "the first filter should keep some rows, not all"
     monkeypatch.setattr(passthrough, "projection", lambda *a: None)
     for sql, (description, table_direct) in zip(statements, direct):
         cur = conn.cursor()
@@ -194,7 +225,16 @@ def test_plain_projections_equal_duckdbs_answer(env, table, monkeypatch):
 
 
 @pytest.mark.parametrize("sql", [
-    "SELECT * FROM campaigns WHERE status = 'ACTIVE'",  # every predicate is checked again in DuckDB
+    "SELECT * FROM campaigns WHERE id = 5",  # DuckDB casts: Arrow would not
+    "SELECT * FROM campaigns WHERE status = 'ACTIVE' OR id = 'x'",
+    "SELECT * FROM campaigns WHERE lower(status) = 'active'",
+    "SELECT * FROM campaigns WHERE id IN ('1', NULL)",
+    "SELECT * FROM campaigns WHERE id NOT IN ('1')",
+    "SELECT * FROM campaigns WHERE id IN (SELECT campaign_id FROM ad_groups)",
+    "SELECT * FROM campaigns WHERE daily_spend_cap = 1.5",
+    "SELECT * FROM campaigns WHERE created_time = '2024-01-01'",
+    "SELECT name AS id FROM campaigns WHERE id = '1'",  # which id? DuckDB decides
+    "SELECT * FROM campaigns WHERE status = name",
     "SELECT DISTINCT status FROM campaigns",
     "SELECT * EXCLUDE (id) FROM campaigns",
     "SELECT id FROM campaigns ORDER BY id LIMIT 3",
