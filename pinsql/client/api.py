@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-import json
 import logging
 import os
 import random
@@ -24,6 +23,7 @@ import requests
 import urllib3
 from requests.adapters import HTTPAdapter
 
+from pinsql import jsonbody
 from pinsql.auth.flows import Browser
 from pinsql.auth.provider import TokenProvider
 from pinsql.auth.redact import scrub
@@ -152,7 +152,7 @@ class ApiClient:
         """
         if decode is None:
             def decode(content: bytes) -> tuple[Any, str | None]:
-                return self._page_parts(path, json.loads(content))
+                return self._page_parts(path, jsonbody.loads(content))
 
         size = max(1, min(page_size or self.props.page_size, self.props.page_size))
         remaining = max_rows
@@ -268,7 +268,7 @@ class ApiClient:
             if cached is not None:
                 self.counters.add("cache_hits")
                 logger.debug("%s %s: answered from the cache", method, path)
-                return decode(cached) if decode is not None else json.loads(cached)
+                return decode(cached) if decode is not None else jsonbody.loads(cached)
             with self._pending_lock:
                 sending = self._pending.get(memo_key)
                 if sending is None:
@@ -375,7 +375,7 @@ class ApiClient:
                      f" rid={request_id}" if request_id else "")
         if 200 <= status < 300:
             try:
-                result = decode(content) if decode is not None else (json.loads(content) if content else None)
+                result = decode(content) if decode is not None else (jsonbody.loads(content) if content else None)
             except ValueError:
                 raise _Retry("undecodable body", OperationalError(
                     f"{method} {path}: the API's answer was not valid JSON (truncated?) even after retries.")) from None
@@ -383,7 +383,7 @@ class ApiClient:
                 self.cache.put(memo_key, content)  # type: ignore[union-attr]
             return result
         try:
-            payload = json.loads(content) if content else None
+            payload = jsonbody.loads(content) if content else None
         except ValueError:
             payload = None
         body = parse_error_body(payload)

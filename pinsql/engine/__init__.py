@@ -15,13 +15,15 @@ One statement goes through these modules, each with one job:
 ``shapes``      Python extractors for responses that are not a list of rows (organic analytics,
                 top pins); ``convert``: column types → Arrow types
 ``session``     the connection's locked-down in-memory DuckDB: runs the statement, local tables
-``inlists``     long ``IN (...)`` literal lists sent to DuckDB as one list parameter (cheaper to bind)
+``inlists``     long ``IN (...)`` literal lists: cut out of the text before sqlglot parses it,
+                sent to DuckDB as one list parameter (cheaper to bind)
+``passthrough`` plain projections (with = / IN filters) answered from the scanned Arrow table
 ``explain``     ``EXPLAIN <select>`` rows; ``infoschema``: ``information_schema`` / ``SHOW`` / ``DESCRIBE``
 
 Behaviour worth knowing (see also the planner's docstrings):
 
-* DuckDB re-applies every predicate: pushdown decides how much is fetched, never which rows
-  are returned.
+* Every predicate is applied again locally (by DuckDB, or by Arrow for a plain projection's
+  = / IN filters): pushdown decides how much is fetched, never which rows are returned.
 * Analytics tables without a ``date`` filter read the schema's default window
   (``default_days``, 30 days ending today, UTC). Ranges are split into the fewest windows the
   API accepts (``end_date - start_date <= max_span_days``); a start before

@@ -1,4 +1,9 @@
-"""Long ``IN (...)`` lists of literals go to DuckDB as one list parameter.
+"""Long ``IN (...)`` lists of literals: parsed without sqlglot's tokenizer, sent to DuckDB as one list parameter.
+
+A pasted list of 600 ids is most of the statement: sqlglot tokenizes and parses
+each literal (about 2 ms for 600). :func:`parse_with_long_lists` cuts such lists
+out of the text, parses the rest, and puts literal nodes made straight from the
+cut text back into the tree: the same tree, in a fifth of the time.
 
 DuckDB binds each literal of an ``IN`` list on its own: 600 pasted ids cost it
 about 15 ms per statement, and pinsql runs a statement twice (bound before any
@@ -9,6 +14,9 @@ still sees the literals: the tree is changed only while its SQL is generated.
 
 from __future__ import annotations
 
+import re
+import secrets
+from collections.abc import Callable
 from typing import Any
 
 import sqlglot
@@ -16,6 +24,71 @@ from sqlglot import exp
 
 #: Lists at least this long are passed as a parameter.
 MIN_LITERALS = 64
+
+#: Lists at least this long are cut out of the text before parsing.
+MIN_CUT = 32
+
+_TEXT = r"'[^'\\]*(?:''[^'\\]*)*'"  # a string literal without backslashes (sqlglot reads those as escapes)
+_ITEM = rf"(?:{_TEXT}|\d+)"
+#: What the scan steps over as a whole (strings, quoted names, comments), or an IN list of plain literals.
+_SCAN = re.compile(
+    r"'(?:[^'\\]|''|\\.)*'"
+    r'|"(?:[^"]|"")*"'
+    r"|--[^\n]*"
+    r"|/\*.*?\*/"
+    r"|\$\$.*?\$\$"
+    rf"|(?P<list>\b[Ii][Nn]\s*\(\s*(?P<items>{_ITEM}(?:\s*,\s*{_ITEM})*)\s*\))",
+    re.S,
+)
+_ITEMS = re.compile(rf"{_TEXT}|\d+")
+
+
+def parse_with_long_lists(sql: str, parse: Callable[[str], exp.Expression]) -> exp.Expression:
+    """``parse(sql)``, with long IN lists of plain literals parsed here (see the module docstring).
+
+    Each list is replaced by one marker literal no statement can contain; after parsing,
+    every marker must be found alone in an IN list, else the text is parsed as it is.
+    """
+    cuts: dict[str, list[str]] = {}
+    pieces: list[str] = []
+    pos = 0
+    nonce = ""
+    for m in _SCAN.finditer(sql):
+        if m.group("list") is None:
+            continue
+        items = _ITEMS.findall(m.group("items"))
+        if len(items) < MIN_CUT:
+            continue
+        nonce = nonce or secrets.token_hex(8)
+        marker = f"__pinsql_list_{nonce}_{len(cuts)}"
+        cuts[marker] = items
+        pieces.append(sql[pos : m.start("list")])
+        pieces.append(f"IN ('{marker}')")
+        pos = m.end("list")
+    if not cuts:
+        return parse(sql)
+    pieces.append(sql[pos:])
+    try:
+        tree = parse("".join(pieces))
+    except Exception:  # noqa: BLE001 - the error is reported from the text as written
+        return parse(sql)
+    found = []
+    for node in tree.find_all(exp.In):
+        only = node.expressions[0] if len(node.args.get("expressions") or ()) == 1 else None
+        if isinstance(only, exp.Literal) and only.is_string and only.this in cuts:
+            found.append((node, cuts[only.this]))
+    if len(found) != len(cuts) or len({id(n) for n, _ in found}) != len(cuts):
+        return parse(sql)  # the scan read the text differently from sqlglot: parse it all
+    for node, items in found:
+        node.set("expressions", [_literal(item) for item in items])
+    return tree
+
+
+def _literal(item: str) -> exp.Literal:
+    """The node sqlglot makes of one list item's text."""
+    if item[0] == "'":
+        return exp.Literal(this=item[1:-1].replace("''", "'"), is_string=True)
+    return exp.Literal(this=item, is_string=False)
 
 
 def _list_type(values: list[exp.Expression]) -> str | None:
@@ -53,4 +126,4 @@ def sql_with_list_parameters(tree: exp.Expression) -> tuple[str, list[Any]]:
             node.set("expressions", values)
 
 
-__all__ = ["MIN_LITERALS", "sql_with_list_parameters"]
+__all__ = ["MIN_CUT", "MIN_LITERALS", "parse_with_long_lists", "sql_with_list_parameters"]

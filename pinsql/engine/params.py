@@ -21,6 +21,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import TokenType
 
+from pinsql.engine.inlists import parse_with_long_lists
 from pinsql.exceptions import NotSupportedError, ProgrammingError
 
 DIALECT = "duckdb"
@@ -88,6 +89,18 @@ def literal(value: Any) -> exp.Expression:
     raise NotSupportedError(f"cannot bind a parameter of type {type(value).__name__}; use str, int, float, bool, date, datetime, bytes or None")
 
 
+def _parse_one(text: str) -> exp.Expression:
+    try:
+        statements = [s for s in sqlglot.parse(text, read=DIALECT) if s is not None]
+    except (ParseError, TokenError) as e:
+        raise _syntax_error(e) from None
+    if not statements:
+        raise ProgrammingError("empty statement")
+    if len(statements) > 1:
+        raise ProgrammingError("only one statement per execute() call is allowed")
+    return statements[0]
+
+
 def parse(sql: str, parameters: Sequence[Any] | None = None) -> tuple[exp.Expression, bool]:
     """Parse one statement and bind its ``?`` parameters.
 
@@ -107,15 +120,7 @@ def parse(sql: str, parameters: Sequence[Any] | None = None) -> tuple[exp.Expres
     given = len(parameters) if parameters is not None else 0
     if given != count:
         raise ProgrammingError(f"the statement has {count} ? placeholder(s) but {given} parameter(s) were given")
-    try:
-        statements = [s for s in sqlglot.parse(text, read=DIALECT) if s is not None]
-    except (ParseError, TokenError) as e:
-        raise _syntax_error(e) from None
-    if not statements:
-        raise ProgrammingError("empty statement")
-    if len(statements) > 1:
-        raise ProgrammingError("only one statement per execute() call is allowed")
-    tree = statements[0]
+    tree = parse_with_long_lists(text, _parse_one)
     if count:
         values = list(parameters or ())
 

@@ -44,7 +44,7 @@ from pinsql.engine.predicates import (
     flatten_and,
     literal_value,
 )
-from pinsql.engine.reach import names_no_column, reachable_columns
+from pinsql.engine.reach import reachable_columns, reads_unnamed
 from pinsql.engine.references import TableRef
 from pinsql.exceptions import DataError, ProgrammingError
 
@@ -307,7 +307,7 @@ _VOLATILE = {"random", "rand", "uuid", "gen_random_uuid", "setseed", "nextval", 
 
 
 def _volatile(node: exp.Expression) -> bool:
-    for n in node.walk():
+    for n in node.find_all(exp.Func):  # sqlglot's walk, not a Python test of every literal
         if isinstance(n, (exp.Rand, exp.CurrentTimestamp)):
             return True
         if isinstance(n, exp.Func):
@@ -354,7 +354,7 @@ def _key_query(select: exp.Select, source: str) -> str | None:
 
 def _referenced(select: exp.Select, needed: set[str] | None, alias: str) -> set[str] | None:
     """Columns of ``alias`` the scope reads: in its needed projections and in every other clause."""
-    if any(isinstance(e, exp.Star) for e in select.expressions) or any(names_no_column(n) for n in select.walk()):
+    if any(isinstance(e, exp.Star) for e in select.expressions) or reads_unnamed(select):
         return None  # columns chosen by a pattern or the whole row: read them all
     parts: list[exp.Expression] = [
         e for e in select.expressions if needed is None or e.alias_or_name in needed
@@ -720,9 +720,11 @@ def date_windows(f: Filter, cons: Constraint | None, today: dt.date, table: str)
     return out
 
 
-def _allowed_values(f: Filter, values: frozenset) -> list:
-    """The values the API accepts for the filter (enum, pattern): any other value matches no row."""
-    return f.allowed(sorted(values, key=str))
+@functools.lru_cache(maxsize=32)
+def _allowed_values(f: Filter, values: frozenset) -> tuple:
+    """The values the API accepts for the filter (enum, pattern): any other value matches no row.
+    Cached: each endpoint that takes the filter asks (600 ids are 600 pattern checks)."""
+    return tuple(f.allowed(sorted(values, key=str)))
 
 
 def _default(f: Filter, today: dt.date):

@@ -24,11 +24,21 @@ def names_no_column(node: exp.Expression) -> bool:
     return isinstance(node, _COLUMN_PATTERNS) or (isinstance(node, exp.Anonymous) and str(node.this).upper() == "COLUMNS")
 
 
+def reads_unnamed(tree: exp.Expression) -> bool:
+    """Whether any node of ``tree`` reads columns without naming them."""
+    return any(names_no_column(n) for n in tree.find_all(*_COLUMN_PATTERNS, exp.Anonymous))
+
+
+#: The nodes :func:`reachable_columns` looks at. sqlglot's own walk picks them out: a Python
+#: test of every node costs 0.3 ms over a 600-id IN list.
+_REACH_NODES = (exp.Star, exp.Join, exp.Column, exp.Identifier, exp.Anonymous, *_COLUMN_PATTERNS)
+
+
 def reachable_columns(tree: exp.Expression) -> set[str] | None:
     """Lower-case names of every identifier in the statement (None: it may reach any column)."""
     tables = {name.lower() for t in tree.find_all(exp.Table) for name in (t.alias_or_name, t.name)}
     names: set[str] = set()
-    for node in tree.walk():
+    for node in tree.find_all(*_REACH_NODES):
         if isinstance(node, exp.Star) and not isinstance(node.parent, exp.Count):
             return None
         if names_no_column(node):
@@ -42,4 +52,4 @@ def reachable_columns(tree: exp.Expression) -> set[str] | None:
     return names
 
 
-__all__ = ["names_no_column", "reachable_columns"]
+__all__ = ["names_no_column", "reachable_columns", "reads_unnamed"]

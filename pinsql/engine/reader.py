@@ -40,6 +40,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pinsql import jsonbody
 from pinsql.catalog import BASIC_SHAPES, Column, Endpoint, Table
 from pinsql.engine import pyconvert, shapes
 from pinsql.engine.convert import arrow_schema, null_arrays
@@ -302,7 +303,7 @@ class ResponseReader:
             rows: list | None = None
             body: bytes | None = content
             if not self.native:
-                rows = shapes.extractor(self.endpoint.shape)(json.loads(content), self.endpoint)
+                rows = shapes.extractor(self.endpoint.shape)(jsonbody.loads(content), self.endpoint)
                 body, count = None, len(rows)
             elif paged:
                 known, bookmark = fast_bookmark(content)
@@ -342,7 +343,7 @@ class ResponseReader:
 
     def _unwrapped(self, content: bytes) -> Any:
         # ValueError from json.loads: the client retries a damaged body
-        return shapes.dig(json.loads(content), self.endpoint.rows_path)
+        return shapes.dig(jsonbody.loads(content), self.endpoint.rows_path)
 
     def _no_rows(self) -> OperationalError:
         return OperationalError(

@@ -35,10 +35,6 @@ class TableRef:
     node: exp.Table  # the (rewritten) node in the executed tree
 
 
-def _cte_names(tree: exp.Expression) -> set[str]:
-    return {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
-
-
 def is_plain_table(node: exp.Table) -> bool:
     return isinstance(node.this, exp.Identifier)
 
@@ -54,10 +50,14 @@ def resolve(
     Returns the catalog references and the names of info tables used
     (``tables``/``columns``).
     """
-    ctes = _cte_names(tree)
+    # One walk for the three kinds of node: each walk visits every literal of a long IN list.
+    found: dict[type, list] = {exp.CTE: [], exp.Table: [], exp.Column: []}
+    for node in tree.find_all(exp.CTE, exp.Table, exp.Column):
+        found[exp.CTE if isinstance(node, exp.CTE) else exp.Table if isinstance(node, exp.Table) else exp.Column].append(node)
+    ctes = {cte.alias_or_name.lower() for cte in found[exp.CTE]}
     refs: list[TableRef] = []
     info_used: set[str] = set()
-    for node in list(tree.find_all(exp.Table)):
+    for node in found[exp.Table]:
         if id(node) in skip or not is_plain_table(node):
             continue
         name = node.name.lower()
@@ -88,7 +88,7 @@ def resolve(
         node.set("alias", exp.TableAlias(this=exp.to_identifier(alias)))
         refs.append(TableRef(id=ref_id, table=table, alias=alias, node=node))
     # Columns qualified with the schema (pinterest.campaigns.id) lose the schema part.
-    for col in tree.find_all(exp.Column):
+    for col in found[exp.Column]:
         if col.args.get("db") is not None and (col.db or "").lower() in CATALOG_SCHEMAS:
             col.set("db", None)
             col.set("catalog", None)
