@@ -191,8 +191,12 @@ class ApiClient:
         items = list(iterable)
         if min(self.props.max_concurrency, len(items)) <= 1:
             return [fn(item) for item in items]
-        with self.tasks(len(items)) as group:
-            futures = [group.submit(fn, item) for item in items]
+        # The caller takes the first item (and queued ones after it) rather than only waiting:
+        # its request leaves without a hand-over to a woken thread, about 1 ms sooner.
+        with TaskGroup(min(self.props.max_concurrency, len(items)) - 1) as group:
+            futures = [group.submit(fn, item) for item in items[1:]]
+            futures.insert(0, group.run_here(fn, items[0]))
+            group.help()
             group.wait()
         return [f.result() for f in futures]
 

@@ -95,17 +95,18 @@ _worker = threading.local()
 
 
 class TaskGroup:
-    """Tasks on up to ``workers`` threads at once, added from any thread (a running task may add more).
+    """Tasks on up to ``workers`` threads at once, added from any thread (a running task may add more),
+    plus the caller's own thread while it runs tasks (:meth:`run_here`, :meth:`help`).
 
     :meth:`wait` returns once every task, also those added meanwhile, is done (or was
     cancelled before it started), and raises the first failure. Leaving the ``with``
-    block after an error (or Ctrl-C) cancels the rest: running tasks stop at their
-    next request, queued ones never start. Tasks inherit the cancel events of the
+    block after an error (or Ctrl-C), or a task's failure, cancels the rest: running
+    tasks stop at their next request, queued ones never start. Tasks inherit the cancel events of the
     group they run in, so nested groups stop with their parent.
     """
 
     def __init__(self, workers: int) -> None:
-        self._workers = max(1, workers)
+        self._workers = max(0, workers)  # 0: only the caller's run_here/help run tasks
         self._cancel = threading.Event()
         self._chain = (*getattr(_worker, "cancel_events", ()), self._cancel)
         self._futures: list[Future] = []
@@ -129,6 +130,54 @@ class TaskGroup:
             _THREADS.run(self._runner)
         return future
 
+    def run_here(self, fn: Callable[[T], R], item: T) -> Future:
+        """Run ``fn(item)`` on the calling thread now, as one of the group's tasks (its outcome in
+        the Future, its failure cancelling the rest). A caller that would only wait works instead,
+        and its task starts without a hand-over to another thread."""
+        future: Future = Future()
+        with self._lock:
+            if self._closed:
+                future.cancel()
+                return future
+            self._futures.append(future)
+        self._here(lambda: self._call(future, lambda: fn(item)))
+        return future
+
+    def help(self) -> None:
+        """Run queued tasks on the calling thread until none is left (``workers`` threads plus this one)."""
+        def drain() -> None:
+            while True:
+                with self._lock:
+                    if not self._queue:
+                        return
+                    future, call = self._queue.popleft()
+                self._call(future, call)
+
+        self._here(drain)
+
+    def _here(self, work: Callable[[], None]) -> None:
+        saved = getattr(_worker, "cancel_events", ())
+        _worker.cancel_events = self._chain
+        try:
+            work()
+        finally:
+            _worker.cancel_events = saved
+
+    def _call(self, future: Future, call: Callable[[], Any]) -> None:
+        """Run one task into its Future; a failure cancels the group's other tasks at once."""
+        if self._cancel.is_set():
+            future.cancel()  # a task failed (or the group is left): queued tasks never start
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            result = call()
+        except BaseException as e:  # noqa: BLE001 - the submitter sees it through the Future
+            if not isinstance(e, Cancelled):
+                self._cancel.set()
+            future.set_exception(e)
+        else:
+            future.set_result(result)
+
     def _runner(self) -> None:
         """Takes queued tasks one after another until none is left."""
         _worker.cancel_events = self._chain
@@ -140,14 +189,7 @@ class TaskGroup:
                         self._lock.notify_all()
                         return
                     future, call = self._queue.popleft()
-                if not future.set_running_or_notify_cancel():
-                    continue
-                try:
-                    result = call()
-                except BaseException as e:  # noqa: BLE001 - the submitter sees it through the Future
-                    future.set_exception(e)
-                else:
-                    future.set_result(result)
+                self._call(future, call)
         finally:
             _worker.cancel_events = ()
 

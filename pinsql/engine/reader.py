@@ -131,6 +131,9 @@ SMALL_BODY = 32 * 1024
 SMALL_CELLS = 10_000
 SMALL_BYTES = 512 * 1024
 
+#: A last page is decoded on arrival when its scan's batch looks this close to the Python budget.
+EARLY_SLACK = 1.25
+
 #: ``early`` reads take bodies of at least this size at once (and small ones, decoded on arrival).
 EARLY_BYTES = 512 * 1024
 
@@ -281,7 +284,7 @@ class ResponseReader:
     # -- while fetching ----------------------------------------------------------
 
     def decoder(self, info: Mapping[str, Any], window_start: str | None = None, *,
-                immediate: bool = False, early: bool = False) -> Callable[[bytes], Any]:
+                immediate: bool = False, early: bool = False, batch: int = 0) -> Callable[[bytes], Any]:
         """The client's ``decode`` for one request's bodies.
 
         Paged endpoints get ``(items, bookmark)``; others get ``items``. ``items`` is a
@@ -289,7 +292,10 @@ class ResponseReader:
         ``immediate`` an Arrow table (when paging stops after a number of rows, they must be
         counted page by page). ``early``: an Arrow table when reading the body alone costs
         little more than in the batch (a follower's answers, which arrive while the
-        thread that reads batches still waits for its source).
+        thread that reads batches still waits for its source). ``batch``: how many requests
+        the scan makes; a last page is decoded on arrival when that many bodies like it
+        would be read in Python anyway (:meth:`_python_batch`), so that only the last
+        answer's decoding is left once the calls are done.
         """
         values = {k: info.get(k) for k in self._info_keys if k != WINDOW_START}
         if WINDOW_START in self._info_keys:
@@ -307,7 +313,7 @@ class ResponseReader:
                 body, count = None, len(rows)
             elif paged:
                 known, bookmark = fast_bookmark(content)
-                if not known or len(content) <= SMALL_BODY:
+                if not known or len(content) <= SMALL_BODY or (bookmark is None and self._python_batch(content, batch)):
                     bookmark, rows = self._decoded_page(content)
                     count = len(rows)
             elif len(content) <= SMALL_BODY:
@@ -317,6 +323,16 @@ class ResponseReader:
             return (items, bookmark) if paged else items
 
         return decode
+
+    def _python_batch(self, content: bytes, bodies: int) -> bool:
+        """Whether ``bodies`` bodies like ``content`` about fit the Python read's budget (see SMALL_CELLS).
+
+        A quarter over still counts: the last of a list's chunks is usually smaller (600 ids are
+        250 + 250 + 100). A wrong guess costs one decoding that DuckDB's read then repeats."""
+        if not bodies or self._row_key is None:
+            return False
+        cells = content.count(self._row_key) * bodies * self._row_cost
+        return cells / SMALL_CELLS + len(content) * bodies / SMALL_BYTES <= EARLY_SLACK
 
     def _worth_reading_alone(self, page: RawPage) -> bool:
         """For ``early`` reads: a body costs about as much read alone as in a batch when it is

@@ -76,6 +76,9 @@ class Request:
     follower: Follower | None = None
     #: read responses into Arrow on arrival where that costs little more (a follower's calls)
     read_early: bool = False
+    #: how many requests the scan makes (the reader decodes a last page on arrival when their
+    #: bodies will be read in Python)
+    batch: int = 0
 
 
 class Follower:
@@ -169,7 +172,10 @@ class ScanRunner:
             for s in ready:
                 if s.empty:
                     continue
-                requests.extend(self.requests(s, {d: (by_id[d], done[d]) for d in s.depends_on}, readers[s.ref.id]))
+                mine = self.requests(s, {d: (by_id[d], done[d]) for d in s.depends_on}, readers[s.ref.id])
+                for r in mine:
+                    r.batch = len(mine)
+                requests.extend(mine)
             followers = self._followers(ready, pending, requests, readers)
             pending = [s for s in pending if s.ref.id not in {f.scan.ref.id for f in followers}]
             stage = ready + [f.scan for f in followers]
@@ -370,7 +376,8 @@ class ScanRunner:
         """One request's pieces: raw pages (read later with the scan's others), or Arrow tables."""
         e = req.scan.endpoint
         category = e.rate_limit_category
-        decode = req.reader.decoder(req.info, req.window_start, immediate=req.max_rows is not None, early=req.read_early)
+        decode = req.reader.decoder(req.info, req.window_start, immediate=req.max_rows is not None,
+                                    early=req.read_early, batch=req.batch)
         feed = req.follower.offer if req.follower is not None else (lambda piece: piece)
         if e.shape == "paged":
             pages: list = []

@@ -412,6 +412,7 @@ def test_parallel_map_interrupted_caller_starts_nothing_more(fast_props, monkeyp
         raise KeyboardInterrupt  # ... then the user pressed Ctrl-C
 
     monkeypatch.setattr(tasks, "wait", interrupted_wait)
+    monkeypatch.setattr(tasks.TaskGroup, "help", lambda self: None)  # the caller only waits here
 
     def work(x):
         started.append(x)
@@ -421,6 +422,33 @@ def test_parallel_map_interrupted_caller_starts_nothing_more(fast_props, monkeyp
     with pytest.raises(KeyboardInterrupt):
         client.parallel_map(work, range(50))
     assert len(started) <= 4
+
+
+def test_parallel_map_ctrl_c_in_the_callers_own_item_starts_nothing_more(fast_props):
+    """The caller runs items too: Ctrl-C arriving while it runs one stops the statement the same way."""
+    client = ApiClient(fast_props(MaxConcurrency=2))
+    started = []
+    main = threading.current_thread()
+
+    def work(x):
+        started.append(x)
+        if threading.current_thread() is main and len(started) > 2:
+            raise KeyboardInterrupt
+        threading.Event().wait(0.02)
+        return x
+
+    with pytest.raises(KeyboardInterrupt):
+        client.parallel_map(work, range(50))
+    count = len(started)
+    threading.Event().wait(0.1)
+    assert count <= 6 and len(started) == count
+
+
+def test_parallel_map_runs_the_first_item_on_the_callers_thread(fast_props):
+    client = ApiClient(fast_props(MaxConcurrency=4))
+    names = client.parallel_map(lambda _: (threading.Event().wait(0.01), threading.current_thread().name)[1], range(4))
+    assert names[0] == threading.current_thread().name
+    assert all(n.startswith("pinsql-worker-") for n in names[1:])
 
 
 def test_closed_client_and_foreign_urls_are_refused(fast_props):

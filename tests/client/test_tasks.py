@@ -102,3 +102,36 @@ def test_work_added_while_a_group_is_left_never_starts():
         assert started.wait(5)  # running, not queued (leaving the group cancels queued tasks)
         threading.Thread(target=open_the_gate_once_closed, daemon=True).start()
     assert future.result().cancelled() and ran == []
+
+
+def test_the_caller_runs_tasks_with_run_here_and_help():
+    """A group of 0 threads: run_here and help run every task, in order, on the calling thread."""
+    ran = []
+    with TaskGroup(0) as group:
+        queued = [group.submit(lambda k: ran.append((k, threading.current_thread().name)) or k, k) for k in (1, 2)]
+        first = group.run_here(lambda k: ran.append((k, threading.current_thread().name)) or k, 0)
+        group.help()
+        group.wait()
+    me = threading.current_thread().name
+    assert ran == [(0, me), (1, me), (2, me)]
+    assert [f.result() for f in (first, *queued)] == [0, 1, 2]
+
+
+def test_a_failing_task_cancels_the_queued_ones_at_once():
+    """Without waiting for wait(): the caller's help() starts none of the tasks queued behind a failure."""
+    ran = []
+
+    def fail(_):
+        raise ValueError("boom")
+
+    with TaskGroup(0) as group:
+        group.submit(fail, 0)
+        later = [group.submit(ran.append, k) for k in range(5)]
+        group.help()
+        assert all(f.cancelled() for f in later) and ran == []
+        try:
+            group.wait()
+        except ValueError as e:
+            assert str(e) == "boom"
+        else:
+            raise AssertionError("wait() should raise the task's error")

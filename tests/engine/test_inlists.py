@@ -28,7 +28,7 @@ _NUMS = ", ".join(str(i) for i in range(100))
     f"SELECT x FROM t -- in ({_NUMS})\n WHERE y IN({_IDS})",
     f"SELECT x FROM t /* in ({_NUMS}) */ WHERE y IN({_NUMS}) AND \"in ({_NUMS})\" = 1",
     f"SELECT x FROM t WHERE y IN ({_NUMS}, 5.5)",  # not all plain literals: sqlglot reads it all
-    f"SELECT x FROM t WHERE y IN (" + ", ".join(f"'a\\\\b{i}'" for i in range(40)) + ")",  # backslashes
+    "SELECT x FROM t WHERE y IN (" + ", ".join(f"'a\\\\b{i}'" for i in range(40)) + ")",  # backslashes
     f"SELECT x FROM t WHERE y IN (SELECT 1) AND z IN ({_NUMS}) AND w IN (1, 2)",
     f"SELECT x FROM t WHERE y IN ({_values(MIN_CUT - 1)})",
 ])

@@ -136,6 +136,26 @@ def test_large_bodies_of_a_small_batch_are_read_in_python(duck):
     assert fast.equals(reader.duckdb_read(pages)) and fast.column("id").to_pylist()[:2] == ["0-0", "0-1"]
 
 
+def test_a_last_page_is_decoded_on_arrival_when_its_batch_will_be_read_in_python(duck):
+    """600 ids are three calls of one page each: the first answers are decoded while the last is on its way."""
+    cols = [col("VARCHAR", name="id", path="id"), col("VARCHAR", name="pad", path="pad")]
+    t, e = table_of(*cols, shape="paged")
+    reader = ResponseReader(t, e, cols, duck, needed={"id"})
+
+    def body(rows, bookmark=None):
+        return json.dumps({"items": [{"id": str(i), "pad": "x" * 400} for i in range(rows)],
+                           "bookmark": bookmark}).encode()
+
+    last = body(100)
+    assert SMALL_BODY < len(last) and 3 * len(last) < SMALL_BYTES
+    assert reader.decoder({}, batch=3)(last)[0].rows is not None  # three such bodies are read in Python
+    assert reader.decoder({})(last)[0].rows is None  # the batch is not known: left for the batch read
+    assert reader.decoder({}, batch=3)(body(100, "more"))[0].rows is None  # more pages of unknown size follow
+    assert reader.decoder({}, batch=30)(last)[0].rows is None  # thirty go to DuckDB: no decoding wasted
+    pages = [reader.decoder({}, batch=3)(last)[0] for _ in range(3)]
+    assert reader.read(pages).num_rows == 300
+
+
 @pytest.mark.parametrize("row,decoded", [
     (lambda i: {"id": str(i)}, 0),  # rows foreseen from the bytes ("id": counted): none decoded
     (lambda i: {"other": i}, 1),  # the key is missing, so the count misses them: one body decoded, then the estimate
