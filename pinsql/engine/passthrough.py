@@ -4,7 +4,8 @@
 a LIMIT/OFFSET of constants) leaves DuckDB nothing to do but copy the scanned rows
 into its vectors and back out to Arrow: 20-25 ms for 22,000 pins. Such a statement
 takes its columns straight from the scan's Arrow table instead, named and typed as
-DuckDB bound them before the calls (``Engine._bind_empty``).
+DuckDB binds such a statement (an alias, else the table's column name; the column's
+type), with no DuckDB statement at all: a test compares both on every table.
 
 A WHERE clause may come along when it is an AND of ``column = literal`` and
 ``column IN (literals)`` with text literals on a VARCHAR column or integers on an
@@ -45,6 +46,10 @@ class Projection:
     limit: int | None
     #: WHERE as (table column, values): each column's value must be one of its values.
     filters: tuple[tuple[str, tuple], ...] = ()
+    #: The result's column names and DuckDB type names, as DuckDB binds them: an alias as
+    #: written, else the table's own column name (``SELECT ID`` gives ``id``), with its type.
+    names: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
 
     @property
     def reach(self) -> set[str] | None:
@@ -52,17 +57,6 @@ class Projection:
         if self.columns is None:
             return None
         return {c.lower() for c in self.columns} | {name.lower() for name, _ in self.filters}
-
-
-def unfiltered_sql(tree: exp.Select) -> str:
-    """DuckDB SQL for ``tree`` without its WHERE: what binding its output needs (the filters were
-    checked against the table's columns already), without generating a long IN list's literals."""
-    where = tree.args.get("where")
-    try:
-        tree.set("where", None)
-        return tree.sql("duckdb")
-    finally:
-        tree.set("where", where)
 
 
 def projection(tree: exp.Expression, refs: list[TableRef]) -> Projection | None:
@@ -84,18 +78,22 @@ def projection(tree: exp.Expression, refs: list[TableRef]) -> Projection | None:
     if len(items) == 1 and isinstance(items[0], exp.Star):
         if any(items[0].args.values()):  # * EXCLUDE / REPLACE / RENAME
             return None
+        names = [c.name for c in ref.table.columns]
+        types = [c.type for c in ref.table.columns]
     else:
-        columns = []
+        columns, names, types = [], [], []
         for item in items:
             name = _column(item.this if isinstance(item, exp.Alias) else item, ref, by_name)
             if name is None:
                 return None
             columns.append(name)
+            names.append(item.alias if isinstance(item, exp.Alias) else name)
+            types.append(by_name[name.lower()].type)
     where = tree.args.get("where")
     filters = _filters(where.this, ref, by_name, _aliases(items)) if where is not None else ()
     if filters is None:
         return None
-    return Projection(ref, columns, offset or 0, limit, filters)
+    return Projection(ref, columns, offset or 0, limit, filters, tuple(names), tuple(types))
 
 
 def _column(node: exp.Expression, ref: TableRef, by_name: dict) -> str | None:
@@ -169,11 +167,11 @@ def _constant(node: exp.Expression | None) -> int | None | bool:
     return False
 
 
-def answer(p: Projection, table: pa.Table, names: list[str]) -> pa.Table | None:
-    """The projection's rows from the scanned ``table``, with DuckDB's output ``names``
-    (None when they do not line up, which DuckDB then sorts out)."""
+def answer(p: Projection, table: pa.Table) -> pa.Table | None:
+    """The projection's rows from the scanned ``table`` (None when its columns are not the ones
+    planned, which DuckDB then sorts out)."""
     columns = p.columns if p.columns is not None else table.column_names
-    if len(columns) != len(names):
+    if len(columns) != len(p.names):
         return None
     if p.filters:
         table = _filtered(table, p.filters)
@@ -181,7 +179,7 @@ def answer(p: Projection, table: pa.Table, names: list[str]) -> pa.Table | None:
             return None
     stop = len(table) if p.limit is None else min(len(table), p.offset + p.limit)
     rows = table.slice(p.offset, max(0, stop - p.offset))
-    fields = [pa.field(name, rows.schema.field(c).type) for c, name in zip(columns, names)]  # no JSON tag
+    fields = [pa.field(name, rows.schema.field(c).type) for c, name in zip(columns, p.names)]  # no JSON tag
     return pa.Table.from_arrays([rows.column(c) for c in columns], schema=pa.schema(fields))
 
 
@@ -202,4 +200,4 @@ def _filtered(table: pa.Table, filters: tuple[tuple[str, tuple], ...]) -> pa.Tab
     return table.filter(mask)
 
 
-__all__ = ["Projection", "answer", "projection", "unfiltered_sql"]
+__all__ = ["Projection", "answer", "projection"]

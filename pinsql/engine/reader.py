@@ -507,8 +507,8 @@ class ResponseReader:
 
 
 def to_arrow(rel: Any) -> pa.Table:
-    """A DuckDB relation's rows as an Arrow table (``to_arrow_table`` in DuckDB 2, ``arrow`` before)."""
-    return (getattr(rel, "to_arrow_table", None) or rel.arrow)()
+    """A DuckDB relation's rows as an Arrow table."""
+    return rel.to_arrow_table()
 
 
 __all__ = ["RawPage", "ResponseReader", "fast_bookmark", "to_arrow"]

@@ -182,25 +182,24 @@ class Engine:
             for name in info_used:
                 t = infoschema.tables_table(self.catalog) if name == "tables" else infoschema.columns_table(self.catalog)
                 self._register(f"{INTERNAL_PREFIX}info_{name}", t, registered)
-            # A plain projection of one table needs no DuckDB run: bind only its output.
+            # A plain projection of one table needs no DuckDB statement (see passthrough): its
+            # columns were checked against the table, its names and types are known.
             direct = passthrough.projection(tree, refs) if refs and query is tree else None
-            bound: tuple[list[str], list[str]] | None = None
             if direct is not None:
                 sql, params, reach = "", [], direct.reach
-                bound = self._bind_empty(passthrough.unfiltered_sql(tree), refs, [], reach)
             else:
                 sql, params, reach = self._statement_sql(tree, refs, query)
             if refs and query is not None and direct is None:
                 # Bind the statement over empty tables first: DuckDB reports unknown
                 # columns and type errors before any API call is made.
                 try:
-                    bound = self._bind_empty(sql if query is tree else query.sql("duckdb"), refs, params, reach)
+                    self._bind_empty(sql if query is tree else query.sql("duckdb"), refs, params, reach)
                 except Error:
                     if not params:
                         raise
                     # a list parameter compares differently (text ids against a number column, say)
                     sql, params = tree.sql("duckdb"), []
-                    bound = self._bind_empty(sql, refs, params, reach)
+                    self._bind_empty(sql, refs, params, reach)
             scans = plan_statement(query if query is not None else tree, refs, extra) if refs else []
             if explain:
                 return self._rows(explain_mod.explain_table(scans), scans=scans)
@@ -211,9 +210,9 @@ class Engine:
             runner = ScanRunner(self.client, self.catalog, self.memo, self._keys, self.duck)
             tables = runner.run(scans)
             if direct is not None:
-                table = passthrough.answer(direct, tables[direct.ref.id], bound[0])  # type: ignore[index]
+                table = passthrough.answer(direct, tables[direct.ref.id])
                 if table is not None:
-                    return Result(_utc(table), table.num_rows, bound[1], scans)  # type: ignore[index]
+                    return Result(_utc(table), table.num_rows, list(direct.types), scans)
                 sql, params, reach = self._statement_sql(tree, refs, query)
             for r in refs:
                 self._register_ref(r, _narrowed(tables[r.id], reach), registered)
@@ -238,9 +237,9 @@ class Engine:
         return sql, params, reachable_columns(tree) if query is tree else None
 
     def _bind_empty(self, query: str, refs: list[TableRef], params: list | None = None,
-                    reach: set[str] | None = None) -> tuple[list[str], list[str]]:
+                    reach: set[str] | None = None) -> None:
         """Bind ``query`` with each reference read from an empty table of its schema (made once per
-        connection, with only the ``reach`` columns); the names and types of its result columns.
+        connection, with only the ``reach`` columns): DuckDB's errors before any call.
 
         A twin of all 181 columns of an analytics table costs 5-7 ms to create, its five
         named columns a fraction of that. A statement that fails to bind is bound again over
@@ -248,11 +247,11 @@ class Engine:
         names = {r.id: self._twin(r.table, reach) for r in refs}
         sql = re.sub(rf"\b{INTERNAL_PREFIX}\d+\b", lambda m: names.get(m.group(0), m.group(0)), query)
         try:
-            rel = self.duck.sql(sql, params=params or None)
-            return (list(rel.columns), [str(t) for t in rel.types]) if rel is not None else ([], [])
+            self.duck.sql(sql, params=params or None)
         except duckdb.Error as e:
             if reach is not None:
-                return self._bind_empty(query, refs, params)
+                self._bind_empty(query, refs, params)
+                return
             raise _duck_error(e, refs) from None
 
     def _twin(self, table: Table, reach: set[str] | None) -> str:
