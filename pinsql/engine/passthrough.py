@@ -51,13 +51,6 @@ class Projection:
     names: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
 
-    @property
-    def reach(self) -> set[str] | None:
-        """Lower-case names of the columns the statement reads (None: all of them)."""
-        if self.columns is None:
-            return None
-        return {c.lower() for c in self.columns} | {name.lower() for name, _ in self.filters}
-
 
 def projection(tree: exp.Expression, refs: list[TableRef]) -> Projection | None:
     """The projection ``tree`` is, or None when DuckDB has work to do."""

@@ -186,7 +186,7 @@ class Engine:
             # columns were checked against the table, its names and types are known.
             direct = passthrough.projection(tree, refs) if refs and query is tree else None
             if direct is not None:
-                sql, params, reach = "", [], direct.reach
+                sql, params, reach = "", [], None  # made only if DuckDB must run it after all
             else:
                 sql, params, reach = self._statement_sql(tree, refs, query)
             if refs and query is not None and direct is None:
