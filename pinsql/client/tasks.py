@@ -99,10 +99,10 @@ class TaskGroup:
     plus the caller's own thread while it runs tasks (:meth:`run_here`, :meth:`help`).
 
     :meth:`wait` returns once every task, also those added meanwhile, is done (or was
-    cancelled before it started), and raises the first failure. Leaving the ``with``
-    block after an error (or Ctrl-C), or a task's failure, cancels the rest: running
-    tasks stop at their next request, queued ones never start. Tasks inherit the cancel events of the
-    group they run in, so nested groups stop with their parent.
+    cancelled before it started), and raises the first failure. A task's failure, or
+    leaving the ``with`` block after an error (or Ctrl-C), cancels the rest: running
+    tasks stop at their next request, queued ones never start. Tasks inherit the
+    cancel events of the group they run in, so nested groups stop with their parent.
     """
 
     def __init__(self, workers: int) -> None:
