@@ -293,17 +293,19 @@ class ResponseReader:
         counted page by page). ``early``: an Arrow table when reading the body alone costs
         little more than in the batch (a follower's answers, which arrive while the
         thread that reads batches still waits for its source). ``batch``: how many requests
-        the scan makes; a last page is decoded on arrival when that many bodies like it
-        would be read in Python anyway (:meth:`_python_batch`), so that only the last
-        answer's decoding is left once the calls are done.
+        the scan makes; a last page is decoded on arrival when that many bodies like it (times
+        the request's pages) would be read in Python anyway (:meth:`_python_batch`), so that
+        only the last answer's decoding is left once the calls are done.
         """
         values = {k: info.get(k) for k in self._info_keys if k != WINDOW_START}
         if WINDOW_START in self._info_keys:
             values[WINDOW_START] = window_start
         info_json = json.dumps(values, default=str) if self._info_keys else None
         paged = self.endpoint.shape == "paged"
+        pages_seen = [0]  # this request's pages so far: a long list's last page says its batch is large
 
         def decode(content: bytes) -> Any:
+            pages_seen[0] += 1
             bookmark: str | None = None
             count: int | None = None
             rows: list | None = None
@@ -313,7 +315,7 @@ class ResponseReader:
                 body, count = None, len(rows)
             elif paged:
                 known, bookmark = fast_bookmark(content)
-                if not known or len(content) <= SMALL_BODY or (bookmark is None and self._python_batch(content, batch)):
+                if not known or len(content) <= SMALL_BODY or (bookmark is None and self._python_batch(content, batch * pages_seen[0])):
                     bookmark, rows = self._decoded_page(content)
                     count = len(rows)
             elif len(content) <= SMALL_BODY:
@@ -329,10 +331,10 @@ class ResponseReader:
 
         A quarter over still counts: the last of a list's chunks is usually smaller (600 ids are
         250 + 250 + 100). A wrong guess costs one decoding that DuckDB's read then repeats."""
-        if not bodies or self._row_key is None:
-            return False
-        cells = content.count(self._row_key) * bodies * self._row_cost
-        return cells / SMALL_CELLS + len(content) * bodies / SMALL_BYTES <= EARLY_SLACK
+        share = len(content) * bodies / SMALL_BYTES
+        if not bodies or self._row_key is None or share > EARLY_SLACK:
+            return False  # the bytes alone rule it out: no counting (a 97-board fan-out's pages)
+        return content.count(self._row_key) * bodies * self._row_cost / SMALL_CELLS + share <= EARLY_SLACK
 
     def _worth_reading_alone(self, page: RawPage) -> bool:
         """For ``early`` reads: a body costs about as much read alone as in a batch when it is

@@ -152,6 +152,12 @@ def test_a_last_page_is_decoded_on_arrival_when_its_batch_will_be_read_in_python
     assert reader.decoder({})(last)[0].rows is None  # the batch is not known: left for the batch read
     assert reader.decoder({}, batch=3)(body(100, "more"))[0].rows is None  # more pages of unknown size follow
     assert reader.decoder({}, batch=30)(last)[0].rows is None  # thirty go to DuckDB: no decoding wasted
+    wide = json.dumps({"items": [{"id": str(i), "pad": "x" * 2000} for i in range(100)], "bookmark": None}).encode()
+    assert reader.decoder({}, batch=1)(wide)[0].rows is not None  # one such body is read in Python
+    paging = reader.decoder({}, batch=1)
+    for b in ("p2", "p3", "p4"):
+        paging(wide.replace(b'"bookmark": null', f'"bookmark": "{b}"'.encode()))
+    assert paging(wide)[0].rows is None  # the last of four: their batch goes to DuckDB
     pages = [reader.decoder({}, batch=3)(last)[0] for _ in range(3)]
     assert reader.read(pages).num_rows == 300
 
