@@ -108,7 +108,7 @@ class TaskGroup:
     def __init__(self, workers: int) -> None:
         self._workers = max(0, workers)  # 0: only the caller's run_here/help run tasks
         self._cancel = threading.Event()
-        self._chain = (*getattr(_worker, "cancel_events", ()), self._cancel)
+        self._chain = (*cancel_events(), self._cancel)
         self._futures: list[Future] = []
         self._queue: deque[tuple[Future, Callable[[], Any]]] = deque()
         self._running = 0
@@ -145,23 +145,28 @@ class TaskGroup:
 
     def help(self) -> None:
         """Run queued tasks on the calling thread until none is left (``workers`` threads plus this one)."""
-        def drain() -> None:
-            while True:
-                with self._lock:
-                    if not self._queue:
-                        return
-                    future, call = self._queue.popleft()
-                self._call(future, call)
-
-        self._here(drain)
+        self._here(lambda: self._drain(worker=False))
 
     def _here(self, work: Callable[[], None]) -> None:
-        saved = getattr(_worker, "cancel_events", ())
+        """``work()`` with this thread working for the group (its cancel events), then as before."""
+        saved = cancel_events()
         _worker.cancel_events = self._chain
         try:
             work()
         finally:
             _worker.cancel_events = saved
+
+    def _drain(self, worker: bool) -> None:
+        """Take queued tasks one after another until none is left; a worker thread then leaves the group."""
+        while True:
+            with self._lock:
+                if not self._queue:
+                    if worker:
+                        self._running -= 1
+                        self._lock.notify_all()
+                    return
+                future, call = self._queue.popleft()
+            self._call(future, call)
 
     def _call(self, future: Future, call: Callable[[], Any]) -> None:
         """Run one task into its Future; a failure cancels the group's other tasks at once."""
@@ -179,19 +184,8 @@ class TaskGroup:
             future.set_result(result)
 
     def _runner(self) -> None:
-        """Takes queued tasks one after another until none is left."""
-        _worker.cancel_events = self._chain
-        try:
-            while True:
-                with self._lock:
-                    if not self._queue:
-                        self._running -= 1
-                        self._lock.notify_all()
-                        return
-                    future, call = self._queue.popleft()
-                self._call(future, call)
-        finally:
-            _worker.cancel_events = ()
+        """A worker thread's job: the queued tasks, until none is left."""
+        self._here(lambda: self._drain(worker=True))
 
     def wait(self) -> None:
         while True:
@@ -226,7 +220,7 @@ class Cancelled(OperationalError):
 
 def cancelled() -> bool:
     """Whether the task group this thread works for (or a parent) was cancelled."""
-    return any(event.is_set() for event in getattr(_worker, "cancel_events", ()))
+    return any(event.is_set() for event in cancel_events())
 
 
 def cancel_events() -> tuple[threading.Event, ...]:

@@ -14,10 +14,11 @@ still sees the literals: the tree is changed only while its SQL is generated.
 
 from __future__ import annotations
 
+import itertools
 import re
 import secrets
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
 
 import sqlglot
 from sqlglot import exp
@@ -42,6 +43,25 @@ _SCAN = re.compile(
 )
 _ITEMS = re.compile(rf"{_TEXT}|\d+")
 
+T = TypeVar("T")
+
+
+def marker_names() -> Iterator[str]:
+    """Texts to stand in for long lists while a tree is parsed or copied: no statement contains them."""
+    nonce = secrets.token_hex(8)
+    return (f"__pinsql_list_{nonce}_{n}" for n in itertools.count())
+
+
+def marked_lists(tree: exp.Expression, marked: Mapping[str, T]) -> list[tuple[exp.In, T]]:
+    """The IN nodes of ``tree`` whose only item is one of ``marked``'s marker literals, with what it stands for."""
+    out = []
+    for node in tree.find_all(exp.In):
+        items = node.args.get("expressions") or ()
+        only = items[0] if len(items) == 1 else None
+        if isinstance(only, exp.Literal) and only.is_string and only.this in marked:
+            out.append((node, marked[only.this]))
+    return out
+
 
 def parse_with_long_lists(sql: str, parse: Callable[[str], exp.Expression]) -> exp.Expression:
     """``parse(sql)``, with long IN lists of plain literals parsed here (see the module docstring).
@@ -49,18 +69,20 @@ def parse_with_long_lists(sql: str, parse: Callable[[str], exp.Expression]) -> e
     Each list is replaced by one marker literal no statement can contain; after parsing,
     every marker must be found alone in an IN list, else the text is parsed as it is.
     """
+    if sql.count(",") < MIN_CUT - 1:
+        return parse(sql)  # no list that long: skip the scan (most statements)
     cuts: dict[str, list[str]] = {}
     pieces: list[str] = []
     pos = 0
-    nonce = ""
+    names: Iterator[str] | None = None
     for m in _SCAN.finditer(sql):
         if m.group("list") is None:
             continue
         items = _ITEMS.findall(m.group("items"))
         if len(items) < MIN_CUT:
             continue
-        nonce = nonce or secrets.token_hex(8)
-        marker = f"__pinsql_list_{nonce}_{len(cuts)}"
+        names = names or marker_names()
+        marker = next(names)
         cuts[marker] = items
         pieces.append(sql[pos : m.start("list")])
         pieces.append(f"IN ('{marker}')")
@@ -72,11 +94,7 @@ def parse_with_long_lists(sql: str, parse: Callable[[str], exp.Expression]) -> e
         tree = parse("".join(pieces))
     except Exception:  # noqa: BLE001 - the error is reported from the text as written
         return parse(sql)
-    found = []
-    for node in tree.find_all(exp.In):
-        only = node.expressions[0] if len(node.args.get("expressions") or ()) == 1 else None
-        if isinstance(only, exp.Literal) and only.is_string and only.this in cuts:
-            found.append((node, cuts[only.this]))
+    found = marked_lists(tree, cuts)
     if len(found) != len(cuts) or len({id(n) for n, _ in found}) != len(cuts):
         return parse(sql)  # the scan read the text differently from sqlglot: parse it all
     for node, items in found:
@@ -126,4 +144,4 @@ def sql_with_list_parameters(tree: exp.Expression) -> tuple[str, list[Any]]:
             node.set("expressions", values)
 
 
-__all__ = ["MIN_CUT", "MIN_LITERALS", "parse_with_long_lists", "sql_with_list_parameters"]
+__all__ = ["MIN_CUT", "MIN_LITERALS", "marked_lists", "marker_names", "parse_with_long_lists", "sql_with_list_parameters"]

@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlglot import exp
 
+from pinsql.engine.predicates import flatten_and
 from pinsql.engine.references import TableRef
 
 #: The only parts such a SELECT may have (``from`` is ``from_`` in newer sqlglot).
@@ -107,9 +108,7 @@ def _filters(condition: exp.Expression, ref: TableRef, by_name: dict,
              aliases: set[str]) -> tuple[tuple[str, tuple], ...] | None:
     """``condition`` as (column, values) pairs, or None when Arrow cannot check it as DuckDB would."""
     out: list[tuple[str, tuple]] = []
-    for part in condition.flatten() if isinstance(condition, exp.And) else [condition]:
-        while isinstance(part, exp.Paren):
-            part = part.this
+    for part in flatten_and(condition):
         if isinstance(part, exp.EQ):
             column, values = part.this, [part.expression]
             if not isinstance(column, exp.Column):

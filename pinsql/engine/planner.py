@@ -28,7 +28,6 @@ import datetime as dt
 import functools
 import logging
 import math
-import secrets
 from dataclasses import dataclass, field, replace
 
 from sqlglot import exp
@@ -44,6 +43,7 @@ from pinsql.engine.predicates import (
     flatten_and,
     literal_value,
 )
+from pinsql.engine.inlists import marked_lists, marker_names
 from pinsql.engine.reach import reachable_columns, reads_unnamed
 from pinsql.engine.references import TableRef
 from pinsql.exceptions import DataError, ProgrammingError
@@ -137,10 +137,10 @@ def _qualified_copy(tree: exp.Expression, schema: MappingSchema | dict) -> exp.E
              and all(type(v) is exp.Literal for v in n.expressions)]
     saved = [n.args["expressions"] for n in lists]
     markers: dict[str, list[exp.Expression]] = {}
-    nonce = secrets.token_hex(8)  # marker texts no statement can contain
+    names = marker_names()
     try:
         for n, values in zip(lists, saved):
-            marker = f"__pinsql_list_{nonce}_{len(markers)}"
+            marker = next(names)
             markers[marker] = values
             n.args["expressions"] = [exp.Literal.string(marker)]
         copy = tree.copy()
@@ -152,14 +152,10 @@ def _qualified_copy(tree: exp.Expression, schema: MappingSchema | dict) -> exp.E
     except Exception as e:  # noqa: BLE001 - analysis is best effort; DuckDB validates the SQL
         log.debug("qualify failed, no pushdown: %s", e)
         return None
-    refilled = 0
-    for n in copy.find_all(exp.In):
-        only = n.expressions[0] if len(n.args.get("expressions") or ()) == 1 else None
-        values = markers.get(only.this) if isinstance(only, exp.Literal) else None
-        if values is not None:
-            n.set("expressions", [exp.Literal(this=v.this, is_string=v.is_string) for v in values])
-            refilled += 1
-    if refilled != len(lists):  # not expected: qualify keeps literals; never plan with a marker in place
+    found = marked_lists(copy, markers)
+    for n, values in found:
+        n.set("expressions", [exp.Literal(this=v.this, is_string=v.is_string) for v in values])
+    if len(found) != len(lists):  # not expected: qualify keeps literals; never plan with a marker in place
         log.debug("IN lists not found again after qualify: no pushdown")
         return None
     return copy

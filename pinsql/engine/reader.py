@@ -331,10 +331,15 @@ class ResponseReader:
 
         A quarter over still counts: the last of a list's chunks is usually smaller (600 ids are
         250 + 250 + 100). A wrong guess costs one decoding that DuckDB's read then repeats."""
-        share = len(content) * bodies / SMALL_BYTES
-        if not bodies or self._row_key is None or share > EARLY_SLACK:
+        nbytes = len(content) * bodies
+        if not bodies or self._row_key is None or self._budget(0, nbytes) > EARLY_SLACK:
             return False  # the bytes alone rule it out: no counting (a 97-board fan-out's pages)
-        return content.count(self._row_key) * bodies * self._row_cost / SMALL_CELLS + share <= EARLY_SLACK
+        return self._budget(content.count(self._row_key) * bodies, nbytes) <= EARLY_SLACK
+
+    def _budget(self, rows: float, nbytes: float) -> float:
+        """The share of the Python read's budget that ``rows`` rows in ``nbytes`` bytes still to
+        decode take (see SMALL_CELLS): 1 is all of it."""
+        return rows * self._row_cost / SMALL_CELLS + nbytes / SMALL_BYTES
 
     def _worth_reading_alone(self, page: RawPage) -> bool:
         """For ``early`` reads: a body costs about as much read alone as in a batch when it is
@@ -406,12 +411,12 @@ class ResponseReader:
         rows = sum(len(p.rows) for p in pages if p.rows is not None)
         pending = [p for p in pages if p.rows is None]
         left = sum(len(p.content or b"") for p in pending)
-        # the share of the budget the bytes take: json.loads of every pending body, whatever is read
-        room = SMALL_CELLS * (1 - left / SMALL_BYTES)
-        if room < 0:
+        # the bytes count in full: json.loads parses every pending body, whatever is read
+        decoding = left
+        if self._budget(0, decoding) > 1:
             return False  # too many bytes whatever the rows: do not even count them
         foreseen = sum((p.content or b"").count(self._row_key) for p in pending) if self._row_key else 0
-        if (rows + foreseen) * self._row_cost > room:
+        if self._budget(rows + foreseen, decoding) > 1:
             return False
         for page in pending:
             content = page.content or b""
@@ -429,7 +434,7 @@ class ResponseReader:
             page.rows, page.count = decoded, len(decoded)
             rows += len(decoded)
             left -= len(content)
-            if (rows + left * len(decoded) / max(len(content), 1)) * self._row_cost > room:
+            if self._budget(rows + left * len(decoded) / max(len(content), 1), decoding) > 1:
                 return False
         return True
 

@@ -52,8 +52,11 @@ def resolve(
     """
     # One walk for the three kinds of node: each walk visits every literal of a long IN list.
     found: dict[type, list] = {exp.CTE: [], exp.Table: [], exp.Column: []}
-    for node in tree.find_all(exp.CTE, exp.Table, exp.Column):
-        found[exp.CTE if isinstance(node, exp.CTE) else exp.Table if isinstance(node, exp.Table) else exp.Column].append(node)
+    for node in tree.find_all(*found):
+        for kind, nodes in found.items():
+            if isinstance(node, kind):
+                nodes.append(node)
+                break
     ctes = {cte.alias_or_name.lower() for cte in found[exp.CTE]}
     refs: list[TableRef] = []
     info_used: set[str] = set()

@@ -189,17 +189,17 @@ class Engine:
                 sql, params, reach = "", [], None  # made only if DuckDB must run it after all
             else:
                 sql, params, reach = self._statement_sql(tree, refs, query)
-            if refs and query is not None and direct is None:
-                # Bind the statement over empty tables first: DuckDB reports unknown
-                # columns and type errors before any API call is made.
-                try:
-                    self._bind_empty(sql if query is tree else query.sql("duckdb"), refs, params, reach)
-                except Error:
-                    if not params:
-                        raise
-                    # a list parameter compares differently (text ids against a number column, say)
-                    sql, params = tree.sql("duckdb"), []
-                    self._bind_empty(sql, refs, params, reach)
+                if refs and query is not None:
+                    # Bind the statement over empty tables first: DuckDB reports unknown
+                    # columns and type errors before any API call is made.
+                    try:
+                        self._bind_empty(sql if query is tree else query.sql("duckdb"), refs, params, reach)
+                    except Error:
+                        if not params:
+                            raise
+                        # a list parameter compares differently (text ids against a number column, say)
+                        sql, params = tree.sql("duckdb"), []
+                        self._bind_empty(sql, refs, params, reach)
             scans = plan_statement(query if query is not None else tree, refs, extra) if refs else []
             if explain:
                 return self._rows(explain_mod.explain_table(scans), scans=scans)

@@ -49,7 +49,7 @@ def test_a_syntax_error_is_reported_from_the_text_as_written():
     assert "__pinsql" not in str(info.value) and "line 1" in str(info.value)
 
 
-def test_a_marker_not_found_again_means_parsing_the_whole_text(monkeypatch):
+def test_a_marker_not_found_again_means_parsing_the_whole_text():
     sql = f"SELECT x FROM t WHERE y IN ({_NUMS})"
     calls = []
 
