@@ -19,7 +19,9 @@ DuckDB as usual.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -27,6 +29,9 @@ from sqlglot import exp
 
 from pinsql.engine.predicates import flatten_and
 from pinsql.engine.references import TableRef
+
+if TYPE_CHECKING:
+    from pinsql.engine.planner import JoinKey, Scan
 
 #: The only parts such a SELECT may have (``from`` is ``from_`` in newer sqlglot).
 _PARTS = {"expressions", "from", "from_", "limit", "offset", "where"}
@@ -57,11 +62,15 @@ def projection(tree: exp.Expression, refs: list[TableRef]) -> Projection | None:
     """The projection ``tree`` is, or None when DuckDB has work to do."""
     if not isinstance(tree, exp.Select) or len(refs) != 1:
         return None
-    if any(value for key, value in tree.args.items() if key not in _PARTS):
-        return None
-    ref = refs[0]
     source = tree.args.get("from_") or tree.args.get("from")
-    if source is None or source.this is not ref.node:
+    if source is None or source.this is not refs[0].node:
+        return None
+    return _projection(tree, refs[0])
+
+
+def _projection(tree: exp.Select, ref: TableRef) -> Projection | None:
+    """``projection`` of a SELECT known to read ``ref`` alone."""
+    if any(value for key, value in tree.args.items() if key not in _PARTS):
         return None
     limit, offset = _constant(tree.args.get("limit")), _constant(tree.args.get("offset"))
     if limit is False or offset is False:
@@ -84,7 +93,7 @@ def projection(tree: exp.Expression, refs: list[TableRef]) -> Projection | None:
             names.append(item.alias if isinstance(item, exp.Alias) else name)
             types.append(by_name[name.lower()].type)
     where = tree.args.get("where")
-    filters = _filters(where.this, ref, by_name, _aliases(items)) if where is not None else ()
+    filters = _filters(flatten_and(where.this), ref, by_name, _aliases(items)) if where is not None else ()
     if filters is None:
         return None
     return Projection(ref, columns, offset or 0, limit, filters, tuple(names), tuple(types))
@@ -104,11 +113,11 @@ def _aliases(items: list[exp.Expression]) -> set[str]:
     return {item.alias.lower() for item in items if isinstance(item, exp.Alias)}
 
 
-def _filters(condition: exp.Expression, ref: TableRef, by_name: dict,
+def _filters(parts: Iterable[exp.Expression], ref: TableRef, by_name: dict,
              aliases: set[str]) -> tuple[tuple[str, tuple], ...] | None:
-    """``condition`` as (column, values) pairs, or None when Arrow cannot check it as DuckDB would."""
+    """AND-ed ``parts`` as (column, values) pairs, or None when Arrow cannot check them as DuckDB would."""
     out: list[tuple[str, tuple]] = []
-    for part in flatten_and(condition):
+    for part in parts:
         if isinstance(part, exp.EQ):
             column, values = part.this, [part.expression]
             if not isinstance(column, exp.Column):
@@ -192,4 +201,51 @@ def _filtered(table: pa.Table, filters: tuple[tuple[str, tuple], ...]) -> pa.Tab
     return table.filter(mask)
 
 
-__all__ = ["Projection", "answer", "projection"]
+def key_values(key: JoinKey, scan: Scan, table: pa.Table) -> list | None:
+    """Semi-join keys from a source scan's rows, taken by Arrow: the distinct non-NULL values of
+    the key column among the rows that pass the source's filters, first seen first.
+
+    For ``IN (SELECT k FROM t WHERE ...)`` the subquery must be a projection of one column
+    (as above, without LIMIT/OFFSET); for a join, the source's own WHERE conjuncts must be
+    filters Arrow checks as DuckDB would. The key column must hold text or integers, whose
+    Python values are DuckDB's. None: leave it to DuckDB, which runs a statement for it
+    (about 2 ms, once per page of a source read page by page).
+    """
+    ref = scan.ref
+    if key.select is not None:
+        if key.query is None:
+            return None
+        p = _projection(key.select, ref) if _reads_only(key.select, ref) else None
+        if p is None or p.columns is None or len(p.columns) != 1 or p.limit is not None or p.offset:
+            return None
+        column, filters = p.columns[0], p.filters
+    elif key.query is None:
+        by_name = {c.name.lower(): c for c in ref.table.columns}
+        filters = _filters(scan.local_conjuncts, ref, by_name, set())
+        column = key.other_column
+        if filters is None or column.lower() not in by_name:
+            return None
+        column = by_name[column.lower()].name
+    else:
+        return None
+    if column not in table.column_names:
+        return None
+    kind = table.schema.field(column).type
+    if not (pa.types.is_string(kind) or pa.types.is_integer(kind)):
+        return None
+    if filters:
+        table = _filtered(table, filters)
+        if table is None:
+            return None
+    return [v for v in pc.unique(table.column(column)).to_pylist() if v is not None]
+
+
+def _reads_only(select: exp.Select, ref: TableRef) -> bool:
+    """Whether the planner's copy of a subquery reads ``ref`` alone, under its alias."""
+    source = select.args.get("from_") or select.args.get("from")
+    if source is None or not isinstance(source.this, exp.Table) or select.args.get("joins"):
+        return False
+    return source.this.alias_or_name.lower() == ref.alias.lower()
+
+
+__all__ = ["Projection", "answer", "key_values", "projection"]

@@ -79,6 +79,8 @@ class JoinKey:
     row_wise: bool = True
     #: The source columns ``query`` can reach (see reach.reachable_columns; None: any).
     query_columns: set[str] | None = None
+    #: The subquery itself, for keys Arrow can take without DuckDB (see passthrough.key_values).
+    select: exp.Select | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -279,7 +281,8 @@ def _in_subquery_key(conj: exp.Expression, alias: str, scopes: list[Scope], info
     src = scope.selected_sources.get(col.table)
     if src is None or not isinstance(src[1], exp.Table) or src[1].name not in infos:
         return None
-    key = JoinKey(column.name, src[1].name, col.name, col.table, query=_key_query(select, src[1].name))
+    key = JoinKey(column.name, src[1].name, col.name, col.table, query=_key_query(select, src[1].name),
+                  select=select)
     key.max_keys = 1 if scalar else _limit_value(select)
     key.row_wise = _row_wise(select)
     if key.query is not None:

@@ -343,6 +343,9 @@ class Engine:
     def _keys(self, key: JoinKey, scan: Scan, table: pa.Table) -> list:
         """Semi-join keys from a finished scan: what its subquery yields, else the distinct
         values of the key column among its rows that pass its own WHERE conjuncts."""
+        fast = passthrough.key_values(key, scan, table)
+        if fast is not None:
+            return fast
         if key.query is not None:
             registered: list[str] = []
             try:
