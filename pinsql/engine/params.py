@@ -57,7 +57,8 @@ def number_placeholders(sql: str) -> tuple[str, int]:
         if tok.token_type == TokenType.PLACEHOLDER and tok.text == "?":
             count += 1
             pieces.append(sql[pos : tok.start])
-            pieces.append(f"${count}")
+            # a space after each: sqlglot would read "$1,$2" (no space between) as a $...$ quoted string
+            pieces.append(f"${count} ")
             pos = tok.end + 1
     pieces.append(sql[pos:])
     return "".join(pieces), count

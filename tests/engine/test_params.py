@@ -14,7 +14,15 @@ from pinsql.exceptions import NotSupportedError, ProgrammingError
 def test_question_marks_inside_strings_identifiers_and_comments_are_left_alone():
     text, n = number_placeholders("SELECT '?', \"a?\" FROM t WHERE x = ? -- why?\nAND y = ?")
     assert n == 2
-    assert text == "SELECT '?', \"a?\" FROM t WHERE x = $1 -- why?\nAND y = $2"
+    assert text == "SELECT '?', \"a?\" FROM t WHERE x = $1  -- why?\nAND y = $2 "
+
+
+@pytest.mark.parametrize("sql", ["SELECT ? IN (?,?,?)", "SELECT (?),(?),f(?,?)", "SELECT ?||?, [?,?], CAST(? AS INT)+?"])
+def test_placeholders_written_without_spaces_between_them(sql):
+    """sqlglot would read ``$1,$2`` as the start of a $...$ quoted string."""
+    values = [f"v{i}" for i in range(sql.count("?"))]
+    tree, _ = parse(sql, values)
+    assert sorted(lit.this for lit in tree.find_all(exp.Literal) if lit.this.startswith("v")) == values
 
 
 @pytest.mark.parametrize(
