@@ -36,9 +36,11 @@ from sqlglot.optimizer.scope import Scope, traverse_scope
 from sqlglot.schema import MappingSchema
 
 from pinsql.catalog import Endpoint, Filter, Table
+from pinsql.engine import passthrough
 from pinsql.engine.predicates import (
     Constraint,
     NotPushable,
+    coerce,
     conjunct_constraint,
     flatten_and,
     literal_value,
@@ -419,6 +421,9 @@ def analyze(tree: exp.Expression, refs: list[TableRef], extra_schema: dict[str, 
     infos = {r.id: RefInfo(ref=r) for r in refs}
     if not refs:
         return infos
+    plain = _plain_projection(tree, refs)
+    if plain is not None:
+        return {plain.ref.id: plain}
     work = _qualified_copy(tree, _schema_for(refs, extra_schema or {}))
     scopes: list[Scope] = []
     if work is not None:
@@ -584,6 +589,40 @@ def analyze(tree: exp.Expression, refs: list[TableRef], extra_schema: dict[str, 
         if ref_id not in seen:  # the reference was not found in any scope: read it all
             info.all_pushed = False
     return infos
+
+
+#: Column types whose ``=`` / ``IN`` literals the plain-projection path turns into constraints.
+_PLAIN_TYPES = {"VARCHAR", "BIGINT"}
+
+
+def _plain_projection(tree: exp.Expression, refs: list[TableRef]) -> RefInfo | None:
+    """Pass 1 for a plain projection of one table (``passthrough.projection``: plain columns, a WHERE
+    of ``column = literal`` / ``column IN (literals)``, a constant LIMIT/OFFSET), read off the tree
+    without qualifying a copy or walking scopes: what ``analyze`` finds for it, about 3 ms sooner
+    for 600 ids (tests compare the two on many statements). None: not such a statement.
+    """
+    p = passthrough.projection(tree, refs)
+    if p is None:
+        return None
+    ref = refs[0]
+    types = {c.name: c.type for c in ref.table.columns}
+    if any(types[column] not in _PLAIN_TYPES for column, _ in p.filters):
+        return None
+    where = tree.args.get("where")
+    parts = flatten_and(where.this) if where is not None else []
+    info = RefInfo(ref=ref, occurrences=1)
+    for part, (column, values) in zip(parts, p.filters):
+        op = "eq" if isinstance(part, exp.EQ) else "in"
+        ctype = types[column]
+        cons = Constraint().with_values(values if ctype == "VARCHAR" else [coerce(v, ctype) for v in values])
+        prev = info.constraints.get(column)
+        info.constraints[column] = cons if prev is None else _intersect(prev, cons)
+        info.pushed.append((column, op))
+    # as qualify expands them: a star is every column of the table
+    info.columns = set(types if p.columns is None else p.columns) | {column for column, _ in p.filters}
+    if p.limit is not None:
+        info.limit = _limit_value(tree)  # type: ignore[arg-type]
+    return info
 
 
 def _intersect(a: Constraint, b: Constraint) -> Constraint:
