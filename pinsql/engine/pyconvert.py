@@ -36,8 +36,6 @@ from pinsql.catalog import Column
 from pinsql.engine.convert import ARROW_TYPES, TS, null_arrays
 from pinsql.engine.shapes import values_at
 
-_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})?")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: In compact JSON text: a string, an escaped control character (the two writers
 #: escape those differently), and outside strings a float (1.5, 1e+21, NaN,
 #: Infinity; DuckDB may spell it otherwise). An escaped backslash before one of the
@@ -47,14 +45,16 @@ _ESCAPED_CONTROL = re.compile(rb"\\[bfnrtu]")
 _FLOAT = re.compile(rb"\d[.eE]|[NI]")
 #: The standard library's compact writer: orjson's spelling, for what orjson refuses to write.
 _json_text = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-#: What Arrow may cast as a whole column: ASCII digits, fields in range, year 0001 and later
-#: (Arrow takes year 0, Python does not). Impossible days (February 30) fail Arrow's cast too.
+#: The ISO dates and timestamps converted in Python, by Arrow for a whole column (RE2) or one
+#: value at a time (``re``): ASCII digits, fields in range, year 0001 and later (Arrow takes
+#: year 0, Python does not). Impossible days (February 30) fail both conversions.
 _DAY = (r"(?:[0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})"
         r"-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])")
 _HOURS = r"(?:[01][0-9]|2[0-3])"
-_ARROW_DATE = "^" + _DAY + "$"
-_ARROW_TIMESTAMP = ("^" + _DAY + r"[T ]" + _HOURS + r":[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,6})?"
-                    r"(?:Z|[+-]" + _HOURS + r":[0-5][0-9])?$")
+_ISO_DATE = "^" + _DAY + "$"
+_ISO_TIMESTAMP = ("^" + _DAY + r"[T ]" + _HOURS + r":[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,6})?"
+                  r"(?:Z|[+-]" + _HOURS + r":[0-5][0-9])?$")
+_ISO_DATE_RE, _ISO_TIMESTAMP_RE = re.compile(_ISO_DATE), re.compile(_ISO_TIMESTAMP)
 _ZONE = r"(?:Z|[+-][0-9]{2}:[0-9]{2})$"
 _ARROW_ERRORS = (pa.ArrowException, TypeError, ValueError, OverflowError)
 
@@ -64,14 +64,14 @@ class Unclean(Exception):
 
 
 def _timestamp(v: str) -> dt.datetime:
-    if _TIMESTAMP.fullmatch(v) is None:
+    if _ISO_TIMESTAMP_RE.fullmatch(v) is None:
         raise Unclean
     d = dt.datetime.fromisoformat(v.replace("Z", "+00:00"))
     return d.astimezone(dt.timezone.utc).replace(tzinfo=None) if d.tzinfo else d
 
 
 def _date(v: str) -> dt.date:
-    if _DATE.fullmatch(v) is None:
+    if _ISO_DATE_RE.fullmatch(v) is None:
         raise Unclean
     return dt.date.fromisoformat(v)
 
@@ -136,7 +136,7 @@ def _whole_column(column: Column, values: list) -> pa.Array | None:
 
 def _iso_column(raw: pa.Array, t: str) -> pa.Array | None:
     """ISO dates or timestamps cast by Arrow when every one is plainly valid; offsets go to UTC."""
-    if not pc.all(pc.match_substring_regex(raw, _ARROW_DATE if t == "DATE" else _ARROW_TIMESTAMP)).as_py():
+    if not pc.all(pc.match_substring_regex(raw, _ISO_DATE if t == "DATE" else _ISO_TIMESTAMP)).as_py():
         return None
     try:
         if t == "DATE":

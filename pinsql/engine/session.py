@@ -200,7 +200,7 @@ class Engine:
                         # a list parameter compares differently (text ids against a number column, say)
                         sql, params = tree.sql("duckdb"), []
                         self._bind_empty(sql, refs, params, reach)
-            scans = plan_statement(query if query is not None else tree, refs, extra) if refs else []
+            scans = plan_statement(query if query is not None else tree, refs, extra, projection=direct) if refs else []
             if explain:
                 return self._rows(explain_mod.explain_table(scans), scans=scans)
             if not scans:
